@@ -1,0 +1,1 @@
+"""The API surface: schema, context, view, permissions, scalars, errors, types, inputs."""

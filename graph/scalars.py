@@ -1,0 +1,51 @@
+"""Money and time as the API shows them.
+
+Money is never a float: `{amount: "12.50", currency: "CNY"}`, the amount a decimal string
+with exactly two places. Datetimes are ISO-8601 in UTC with a `Z`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+import strawberry
+
+DEFAULT_CURRENCY = "CNY"
+CENT = Decimal("0.01")
+
+
+@strawberry.type(description='An amount of money, e.g. {amount: "12.50", currency: "CNY"}.')
+class Money:
+    amount: str = strawberry.field(description="Decimal string with two places; never a float.")
+    currency: str = strawberry.field(description="ISO 4217 code.")
+
+    @classmethod
+    def of(cls, amount: Decimal | int | str, currency: str = DEFAULT_CURRENCY) -> Money:
+        value = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+        return cls(amount=f"{value:.2f}", currency=currency)
+
+
+def _serialize_datetime(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _parse_datetime(value: object) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError("DateTime must be an ISO-8601 string")
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise ValueError("DateTime needs a time zone (e.g. 2026-11-23T08:00:00Z)")
+    return parsed.astimezone(UTC)
+
+
+DateTimeUTC = strawberry.scalar(
+    name="DateTime",
+    description="ISO-8601 date and time in UTC, e.g. 2026-11-23T08:00:00Z.",
+    serialize=_serialize_datetime,
+    parse_value=_parse_datetime,
+)
+
+SCALAR_OVERRIDES = {datetime: DateTimeUTC}

@@ -1,0 +1,1 @@
+"""Accounts: WeChat and staff login, access and refresh tokens."""

@@ -1,0 +1,1 @@
+"""Infrastructure every domain shares: database, Redis, keys, Lua scripts, errors, logs."""

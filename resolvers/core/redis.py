@@ -1,0 +1,30 @@
+"""The process's one Redis client.
+
+`memory://` gives an in-process Redis (fakeredis, Lua included) so `make run` needs no
+server; anything else is a real Redis behind a *blocking* pool: redis-py's default pool
+raises once it has handed out `max_connections`, which turns a traffic spike into errors,
+while a blocking pool makes the spike wait for a free connection instead.
+"""
+
+from __future__ import annotations
+
+from redis.asyncio import BlockingConnectionPool, Redis
+
+from settings import Settings
+
+POOL_WAIT_SECONDS = 5.0
+
+
+def create_redis(settings: Settings) -> Redis:
+    if settings.redis_url.startswith("memory://"):
+        from fakeredis import FakeAsyncRedis, FakeServer
+
+        return FakeAsyncRedis(server=FakeServer(), decode_responses=True)
+    pool = BlockingConnectionPool.from_url(
+        settings.redis_url,
+        max_connections=settings.redis_pool_max,
+        timeout=POOL_WAIT_SECONDS,
+        decode_responses=True,
+        health_check_interval=30,
+    )
+    return Redis(connection_pool=pool)

@@ -1,0 +1,137 @@
+"""The one place that reads the environment.
+
+Everything else receives a `Settings` object (usually through `get_settings()`), so tests
+and the CLI can build their own without touching `os.environ`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+BASE_DIR = Path(__file__).resolve().parent
+
+# Development defaults. Production refuses to start while any of these is still in use.
+DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-in-production"
+MIN_SECRET_LENGTH = 32
+
+
+class InsecureSettingsError(RuntimeError):
+    """Raised at start-up when production is configured with development secrets."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=BASE_DIR / ".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: Literal["development", "test", "production"] = "development"
+
+    # --- data stores -------------------------------------------------------------------
+    # The embedded default needs no server: a SQLite file and an in-process Redis.
+    database_url: str = f"sqlite://{BASE_DIR / 'var' / 'microstore.sqlite3'}"
+    database_pool_max: int = 20
+    redis_url: str = "memory://"
+    redis_pool_max: int = 200
+    # Every Redis key starts with this, so test runs and tenants never collide.
+    redis_prefix: str = "ms:"
+
+    # --- HTTP edge ---------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 8000
+    web_concurrency: int = 1
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    ws_allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    max_body_bytes: int = 1024 * 1024
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2000
+    max_batch_operations: int = 10
+    apq_ttl_seconds: int = 7 * 24 * 3600
+    parse_cache_size: int = 1024
+
+    # --- auth --------------------------------------------------------------------------
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_issuer: str = "microstore"
+    access_token_ttl_seconds: int = Field(default=900, le=900)
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    login_max_failures: int = 5
+    login_failure_window_seconds: int = 15 * 60
+    password_min_length: int = 10
+
+    # --- WeChat mini-program login -----------------------------------------------------
+    wechat_app_id: str = "wx-dev-app"
+    wechat_app_secret: str = "dev-wechat-secret"
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wechat_timeout_seconds: float = 5.0
+
+    # --- logging -----------------------------------------------------------------------
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    # --- derived switches (overridable for tests and staging) ---------------------------
+    graphiql: bool | None = None
+    introspection: bool | None = None
+    # Run the worker's jobs inside the web process. On by default with the embedded
+    # stores, where no separate worker process could share the in-process Redis.
+    embedded_worker: bool | None = None
+
+    @field_validator("cors_origins", "ws_allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _derive_switches(self) -> Settings:
+        if self.graphiql is None:
+            self.graphiql = not self.is_production
+        if self.introspection is None:
+            self.introspection = not self.is_production
+        if self.embedded_worker is None:
+            self.embedded_worker = self.redis_url.startswith("memory://")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def show_error_details(self) -> bool:
+        """Development shows unexpected errors; production masks them."""
+        return not self.is_production
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://", "asyncpg://"))
+
+    def insecure_reasons(self) -> list[str]:
+        """Why this configuration must not serve production traffic (empty when fine)."""
+        reasons: list[str] = []
+        secrets = {"JWT_SECRET": (self.jwt_secret, DEV_JWT_SECRET)}
+        for name, (value, default) in secrets.items():
+            if value == default:
+                reasons.append(f"{name} is the development default")
+            elif len(value) < MIN_SECRET_LENGTH:
+                reasons.append(f"{name} is shorter than {MIN_SECRET_LENGTH} characters")
+        if self.wechat_app_secret == "dev-wechat-secret":
+            reasons.append("WECHAT_APP_SECRET is the development default")
+        if self.redis_url.startswith("memory://"):
+            reasons.append("REDIS_URL points at the in-process Redis")
+        if self.database_url.startswith("sqlite://"):
+            reasons.append("DATABASE_URL points at SQLite")
+        return reasons
+
+    def check_production_ready(self) -> None:
+        if self.is_production and (reasons := self.insecure_reasons()):
+            raise InsecureSettingsError("refusing to start in production: " + "; ".join(reasons))
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

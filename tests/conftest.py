@@ -1,0 +1,189 @@
+"""Test fixtures: every run gets its own PostgreSQL database and Redis key prefix.
+
+The app under test is the real one, served by uvicorn on a 127.0.0.1 port in the test
+event loop, talking to real PostgreSQL and Redis. Between tests, tables are truncated and
+the run's Redis keys deleted; at the end the database is dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import asyncpg
+import httpx
+import pytest
+from redis.asyncio import Redis
+from tortoise import connections
+
+import main
+from models import Role, User
+from resolvers.accounts.tokens import issue_access_token
+from settings import Settings
+from tests.support.graphql import GraphQLClient
+from tests.support.servers import serve_app
+from tests.support.wechat import FakeWechat
+
+PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("TEST_PG_PORT", "5432"))
+PG_USER = os.environ.get("TEST_PG_USER", "postgres")
+PG_PASSWORD = os.environ.get("TEST_PG_PASSWORD", "")
+REDIS_URL = os.environ.get(
+    "TEST_REDIS_URL",
+    "redis://{}:{}/0".format(
+        os.environ.get("TEST_REDIS_HOST", "127.0.0.1"), os.environ.get("TEST_REDIS_PORT", "6379")
+    ),
+)
+RUN_ID = uuid.uuid4().hex[:10]
+
+
+def _pg_url(database: str) -> str:
+    auth = PG_USER + (f":{PG_PASSWORD}" if PG_PASSWORD else "")
+    return f"postgres://{auth}@{PG_HOST}:{PG_PORT}/{database}"
+
+
+@pytest.fixture(scope="session")
+async def pg_admin() -> AsyncIterator[asyncpg.Connection]:
+    try:
+        conn = await asyncpg.connect(_pg_url("postgres"))
+    except (OSError, asyncpg.PostgresError) as exc:
+        pytest.exit(f"PostgreSQL is not reachable at {PG_HOST}:{PG_PORT}: {exc}", returncode=3)
+    yield conn
+    await conn.close()
+
+
+@pytest.fixture(scope="session")
+async def create_database(
+    pg_admin: asyncpg.Connection,
+) -> AsyncIterator[Callable[[str], Awaitable[str]]]:
+    """Make a scratch database (dropped at the end of the run); returns its URL."""
+    made: list[str] = []
+
+    async def make(label: str) -> str:
+        name = f"mstest_{RUN_ID}_{label}"
+        await pg_admin.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return _pg_url(name)
+
+    yield make
+    for name in made:
+        await pg_admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+async def fake_wechat() -> AsyncIterator[tuple[FakeWechat, str]]:
+    wechat = FakeWechat(app_id="wx-test-app", app_secret=secrets.token_hex(16))
+    async with serve_app(wechat.asgi(), lifespan="off") as url:
+        yield wechat, url
+
+
+@pytest.fixture(scope="session")
+async def settings(create_database, fake_wechat) -> Settings:
+    wechat, wechat_url = fake_wechat
+    return Settings(
+        env="test",
+        database_url=await create_database("main"),
+        redis_url=REDIS_URL,
+        redis_prefix=f"mstest:{RUN_ID}:",
+        jwt_secret=secrets.token_urlsafe(48),
+        wechat_app_id=wechat.app_id,
+        wechat_app_secret=wechat.app_secret,
+        wechat_api_base=wechat_url,
+        embedded_worker=False,
+        log_json=False,
+    )
+
+
+@pytest.fixture(scope="session")
+async def app_server(settings: Settings) -> AsyncIterator[str]:
+    applied = await main.migrate(settings)
+    assert applied, "a fresh database must get every migration"
+    app = main.create_app(settings)
+    async with serve_app(app) as url:
+        app_server.app = app  # type: ignore[attr-defined]
+        yield url
+    await _delete_prefixed_keys(settings)
+
+
+async def _delete_prefixed_keys(settings: Settings) -> None:
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        batch = [key async for key in redis.scan_iter(match=f"{settings.redis_prefix}*", count=500)]
+        if batch:
+            await redis.delete(*batch)
+    finally:
+        await redis.aclose()
+
+
+@pytest.fixture(autouse=True)
+async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Each test starts from empty tables and an empty Redis key space."""
+    yield
+    if "app_server" not in request.fixturenames:
+        return
+    settings: Settings = request.getfixturevalue("settings")
+    conn = connections.get("default")
+    _, rows = await conn.execute_query(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'aerich'"
+    )
+    tables = ", ".join(f'"{row["tablename"]}"' for row in rows)
+    if tables:
+        await conn.execute_script(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    await _delete_prefixed_keys(settings)
+
+
+@pytest.fixture
+async def http(app_server: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=app_server, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def redis(app_server: str) -> Redis:
+    return app_server.app.state.microstore.redis  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def api(http: httpx.AsyncClient) -> GraphQLClient:
+    """An anonymous visitor."""
+    return GraphQLClient(http)
+
+
+@pytest.fixture
+def make_user(app_server: str) -> Callable[..., Awaitable[User]]:
+    async def make(role: Role = Role.CUSTOMER, **fields: object) -> User:
+        fields.setdefault("nickname", f"{role.value.lower()}-{secrets.token_hex(3)}")
+        if role == Role.CUSTOMER:
+            fields.setdefault("wechat_openid", f"openid-{secrets.token_hex(8)}")
+        else:
+            fields.setdefault("username", f"{role.value.lower()}-{secrets.token_hex(4)}")
+        return await User.create(role=role, **fields)
+
+    return make
+
+
+@pytest.fixture
+def token_for(settings: Settings) -> Callable[[User], str]:
+    return lambda user: issue_access_token(settings=settings, user=user)[0]
+
+
+@pytest.fixture
+async def customer(make_user) -> User:
+    return await make_user(Role.CUSTOMER)
+
+
+@pytest.fixture
+async def staff_user(make_user) -> User:
+    return await make_user(Role.STAFF)
+
+
+@pytest.fixture
+def customer_api(http, customer, token_for) -> GraphQLClient:
+    return GraphQLClient(http, token_for(customer))
+
+
+@pytest.fixture
+def staff_api(http, staff_user, token_for) -> GraphQLClient:
+    return GraphQLClient(http, token_for(staff_user))

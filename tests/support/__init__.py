@@ -1,0 +1,1 @@
+"""Test helpers: a GraphQL client, factories, a fake WeChat, SQL query counting."""
