@@ -1,5 +1,29 @@
 """Tortoise models, one module per domain, all re-exported here for Tortoise discovery."""
 
 from models.accounts import STAFF_ROLES, RefreshToken, Role, User
+from models.audit import AuditLog
+from models.catalog import (
+    Category,
+    Product,
+    ProductStatus,
+    Sku,
+    StockChangeReason,
+    StockLedger,
+)
+from models.stores import Store, StoreStock
 
-__all__ = ["STAFF_ROLES", "RefreshToken", "Role", "User"]
+__all__ = [
+    "STAFF_ROLES",
+    "AuditLog",
+    "Category",
+    "Product",
+    "ProductStatus",
+    "RefreshToken",
+    "Role",
+    "Sku",
+    "StockChangeReason",
+    "StockLedger",
+    "Store",
+    "StoreStock",
+    "User",
+]
