@@ -40,7 +40,7 @@ from graph.view import GraphQLView
 from resolvers.accounts.service import create_staff
 from resolvers.core.db import migrations_location, tortoise_config
 from resolvers.core.logs import configure_logging
-from resolvers.core.redis import create_redis
+from resolvers.core.redis import create_broadcast, create_redis
 from resolvers.core.state import AppState
 from resolvers.core.worker import run_jobs
 from resolvers.jobs import JOBS
@@ -51,12 +51,25 @@ logger = logging.getLogger("microstore")
 
 SCHEMA_FILE = BASE_DIR / "schema.graphql"
 
+LOGIN_HELP = """
+Demo data is ready. Open {url} (GraphiQL) and log in:
+
+  staff admin   mutation {{ staffLogin(input: {{username: "admin", password: "microstore-admin"}})
+                  {{ tokens {{ accessToken }} errors {{ code message }} }} }}
+  shopper       mutation {{ wechatLogin(input: {{code: "demo-customer"}})
+                  {{ tokens {{ accessToken }} errors {{ code message }} }} }}
+
+Then put {{"Authorization": "Bearer <accessToken>"}} in GraphiQL's Headers pane.
+
+"""
+
 
 def create_state(settings: Settings) -> AppState:
     return AppState(
         settings=settings,
         redis=create_redis(settings),
         http=httpx.AsyncClient(timeout=httpx.Timeout(10.0), follow_redirects=False),
+        broadcast=create_broadcast(settings),
     )
 
 
@@ -69,6 +82,7 @@ def create_app(settings: Settings | None = None, *, caches: bool = True) -> Star
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=tortoise_config(settings)):
+            await state.start()
             stop = asyncio.Event()
             worker = None
             if settings.embedded_worker:
@@ -181,6 +195,7 @@ async def run_worker(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await Tortoise.init(config=tortoise_config(settings))
+    await state.start()
     try:
         await run_jobs(state, JOBS, stop)
     finally:
@@ -200,7 +215,7 @@ def serve(settings: Settings, *, workers: int) -> None:
         proxy_headers=True,
         loop="uvloop",
         http="httptools",
-        ws="websockets",
+        ws="websockets-sansio",
     )
 
 
@@ -242,6 +257,7 @@ def main(argv: list[str] | None = None) -> None:
         logger.info("migrations applied: %s", ", ".join(applied) or "none, already current")
     elif args.command == "seed":
         asyncio.run(seed(settings))
+        sys.stdout.write(LOGIN_HELP.format(url=f"http://{settings.host}:{settings.port}/graphql"))
     elif args.command == "createadmin":
         asyncio.run(create_admin(settings, args.username, _read_password(args)))
     elif args.command == "export-schema":

@@ -10,12 +10,14 @@ from models.catalog import (
     StockChangeReason,
     StockLedger,
 )
+from models.events import OutboxEvent
 from models.stores import Store, StoreStock
 
 __all__ = [
     "STAFF_ROLES",
     "AuditLog",
     "Category",
+    "OutboxEvent",
     "Product",
     "ProductStatus",
     "RefreshToken",

@@ -48,7 +48,7 @@ class Category(Model):
 
     class Meta:
         table = "category"
-        ordering = ["sort_order", "id"]
+        ordering = ("sort_order", "id")
 
     def __str__(self) -> str:
         return self.name

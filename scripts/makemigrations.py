@@ -25,7 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aerich import Command
 from aerich.migrate import Migrate
-from tortoise import Tortoise
 
 from resolvers.core.db import MIGRATIONS_DIR, tortoise_config
 from settings import Settings
@@ -65,13 +64,13 @@ async def _make(database_url: str, dialect: str, name: str, *, empty: bool) -> N
     async with Command(tortoise_config=config, app="models", location=location) as command:
         if not any(app_dir.glob("*.py")):
             await command.init_db(safe=True)
-            print(f"{dialect}: initial migration written")  # noqa: T201
+            print(f"{dialect}: initial migration written")
             return
         await command.init()
         await command.upgrade(run_in_transaction=True)
         await command.init()  # again: aerich diffs against the newest *applied* version
         written = await command.migrate(name=name, empty=empty, no_input=True)
-        print(f"{dialect}: {written or 'no changes'}")  # noqa: T201
+        print(f"{dialect}: {written or 'no changes'}")
 
 
 async def make_postgres(name: str, *, empty: bool) -> None:

@@ -51,7 +51,11 @@ async def test_sqlite_migrations_match_the_models(tmp_path):
     await _run(
         "main.py",
         "migrate",
-        env={"DATABASE_URL": f"sqlite://{migrated_file}", "REDIS_URL": "memory://", "ENV": "development"},
+        env={
+            "DATABASE_URL": f"sqlite://{migrated_file}",
+            "REDIS_URL": "memory://",
+            "ENV": "development",
+        },
     )
     await _run("-m", "tests.support.schema_snapshot", f"sqlite://{models_file}")
 

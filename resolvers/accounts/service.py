@@ -158,11 +158,6 @@ async def get_user(*, user_id: int) -> User | None:
     return await User.get_or_none(id=user_id, is_active=True)
 
 
-async def users_by_ids(ids: list[int]) -> list[User | None]:
-    rows = {user.id: user for user in await User.filter(id__in=ids)}
-    return [rows.get(i) for i in ids]
-
-
 async def create_staff(
     *,
     username: str,

@@ -27,6 +27,15 @@ class RedisKeys:
         """Sliding-window counter of one subject (user id, IP, username) in one bucket."""
         return self._key("rl", bucket, f"{{{subject}}}")
 
+    # --- pub/sub channels --------------------------------------------------------------------
+    def events_channel(self, aggregate_type: str, aggregate_id: int) -> str:
+        """Events of one aggregate, e.g. one order's status changes."""
+        return self._key("events", aggregate_type, str(aggregate_id))
+
+    def events_feed(self, aggregate_type: str) -> str:
+        """Every event of one aggregate type, e.g. the staff order feed."""
+        return self._key("events", aggregate_type, "feed")
+
     # --- health ---------------------------------------------------------------------------
     def readiness_probe(self) -> str:
         return self._key("readyz")

@@ -86,6 +86,8 @@ def configure_logging(*, level: str = "INFO", json_output: bool = True) -> None:
     # uvicorn's own access log prints full URLs (GET query strings carry variables);
     # our middleware logs method, path and status instead.
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx logs every outgoing URL at INFO, query strings (and secrets) included.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True

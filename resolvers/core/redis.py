@@ -8,6 +8,7 @@ while a blocking pool makes the spike wait for a free connection instead.
 
 from __future__ import annotations
 
+from broadcaster import Broadcast
 from redis.asyncio import BlockingConnectionPool, Redis
 
 from settings import Settings
@@ -28,3 +29,10 @@ def create_redis(settings: Settings) -> Redis:
         health_check_interval=30,
     )
     return Redis(connection_pool=pool)
+
+
+def create_broadcast(settings: Settings) -> Broadcast:
+    """Pub/sub between processes: in memory with the embedded Redis, else Redis channels."""
+    if settings.redis_url.startswith("memory://"):
+        return Broadcast("memory://")
+    return Broadcast(settings.redis_url)

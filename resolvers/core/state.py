@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import httpx
+from broadcaster import Broadcast
 from redis.asyncio import Redis
 
 from resolvers.core.keys import RedisKeys
+from resolvers.core.outbox import EventPublisher
 from resolvers.core.ratelimit import RateLimiter
 from resolvers.lua import LuaScripts
 from settings import Settings
@@ -18,15 +20,22 @@ class AppState:
     settings: Settings
     redis: Redis
     http: httpx.AsyncClient
+    broadcast: Broadcast
     keys: RedisKeys = field(init=False)
     scripts: LuaScripts = field(init=False)
     limiter: RateLimiter = field(init=False)
+    events: EventPublisher = field(init=False)
 
     def __post_init__(self) -> None:
         self.keys = RedisKeys(self.settings.redis_prefix)
         self.scripts = LuaScripts(self.redis)
         self.limiter = RateLimiter(self.redis, self.keys, self.scripts)
+        self.events = EventPublisher(self.broadcast, self.keys)
+
+    async def start(self) -> None:
+        await self.broadcast.connect()
 
     async def aclose(self) -> None:
+        await self.broadcast.disconnect()
         await self.http.aclose()
         await self.redis.aclose()

@@ -48,7 +48,9 @@ async def postgres_snapshot(url: str) -> dict[str, Any]:
         default = row["column_default"] or ""
         # Sequence names follow the table name either way; keep only "has a sequence".
         default = "nextval" if default.startswith("nextval(") else default
-        snapshot.setdefault(row["table_name"], {"columns": {}, "indexes": set(), "constraints": set()})
+        snapshot.setdefault(
+            row["table_name"], {"columns": {}, "indexes": set(), "constraints": set()}
+        )
         snapshot[row["table_name"]]["columns"][row["column_name"]] = (
             row["data_type"],
             row["is_nullable"],
@@ -80,14 +82,16 @@ def sqlite_snapshot(path: str) -> dict[str, Any]:
         snapshot: dict[str, Any] = {}
         for table in tables:
             columns = {
-                r[1]: (r[2].upper(), r[3], r[5]) for r in conn.execute(f'PRAGMA table_info("{table}")')
+                r[1]: (r[2].upper(), r[3], r[5])
+                for r in conn.execute(f'PRAGMA table_info("{table}")')
             }
             indexes = set()
             for r in conn.execute(f'PRAGMA index_list("{table}")'):
                 cols = tuple(c[2] for c in conn.execute(f'PRAGMA index_info("{r[1]}")'))
                 indexes.add((cols, r[2]))  # (columns, unique)
             fks = {
-                (r[3], r[2], r[4], r[6]) for r in conn.execute(f'PRAGMA foreign_key_list("{table}")')
+                (r[3], r[2], r[4], r[6])
+                for r in conn.execute(f'PRAGMA foreign_key_list("{table}")')
             }
             snapshot[table] = {"columns": columns, "indexes": indexes, "fks": fks}
         return snapshot

@@ -1,0 +1,1 @@
+"""Catalog: categories, products and SKUs, stock, search, reviews and favourites."""

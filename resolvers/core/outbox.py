@@ -1,0 +1,113 @@
+"""Record events with the change that caused them; publish them once it is committed.
+
+    async with in_transaction():
+        ...guarded update of the order...
+        event = await outbox.record(topic="order.status_changed", aggregate_type="order",
+                                    aggregate_id=order.id, version=order.version, payload={...})
+    await state.events.publish([event])   # after commit: never announce a rolled-back change
+
+If the process dies between commit and publish, the worker's `republish` job finds the
+event still unpublished and sends it. Subscribers may therefore see an event twice; the
+version lets them drop the duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import orjson
+from broadcaster import Broadcast
+from tortoise.transactions import in_transaction
+
+from models import OutboxEvent
+from resolvers.core.keys import RedisKeys
+
+logger = logging.getLogger(__name__)
+
+# An event younger than this is probably being published by the process that wrote it.
+REPUBLISH_AFTER = timedelta(seconds=5)
+REPUBLISH_BATCH = 200
+
+
+async def record(
+    *, topic: str, aggregate_type: str, aggregate_id: int, version: int, payload: dict[str, Any]
+) -> OutboxEvent:
+    """Write an event in the caller's transaction."""
+    return await OutboxEvent.create(
+        topic=topic,
+        aggregate_type=aggregate_type,
+        aggregate_id=aggregate_id,
+        version=version,
+        payload=payload,
+    )
+
+
+def event_message(event: OutboxEvent) -> str:
+    return orjson.dumps(
+        {
+            "id": event.id,
+            "topic": event.topic,
+            "aggregateType": event.aggregate_type,
+            "aggregateId": event.aggregate_id,
+            "version": event.version,
+            "payload": event.payload,
+            "occurredAt": event.created_at.isoformat() if event.created_at else None,
+        }
+    ).decode()
+
+
+class EventPublisher:
+    """Publishes outbox events to pub/sub channels and marks them published."""
+
+    def __init__(self, broadcast: Broadcast, keys: RedisKeys) -> None:
+        self._broadcast = broadcast
+        self._keys = keys
+
+    def channels(self, event: OutboxEvent) -> list[str]:
+        """Each event goes to its aggregate's channel and to its type's feed."""
+        return [
+            self._keys.events_channel(event.aggregate_type, event.aggregate_id),
+            self._keys.events_feed(event.aggregate_type),
+        ]
+
+    async def publish(self, events: Sequence[OutboxEvent]) -> None:
+        """Publish after commit. A failure is logged, not raised: the change is committed
+        and the worker will republish what is left unpublished."""
+        published: list[int] = []
+        try:
+            for event in events:
+                message = event_message(event)
+                for channel in self.channels(event):
+                    await self._broadcast.publish(channel, message)
+                published.append(event.id)
+        except Exception:
+            logger.exception("publishing events failed; the worker will republish them")
+        finally:
+            if published:
+                await OutboxEvent.filter(id__in=published, published_at=None).update(
+                    published_at=datetime.now(UTC)
+                )
+
+    async def republish_pending(self) -> int:
+        """Publish what a crash left behind. Several workers may run this at once: each
+        locks its batch with SKIP LOCKED, so an event is sent by one of them."""
+        cutoff = datetime.now(UTC) - REPUBLISH_AFTER
+        async with in_transaction():
+            pending = (
+                await OutboxEvent.filter(published_at=None, created_at__lt=cutoff)
+                .order_by("id")
+                .limit(REPUBLISH_BATCH)
+                .select_for_update(skip_locked=True)
+            )
+            for event in pending:
+                message = event_message(event)
+                for channel in self.channels(event):
+                    await self._broadcast.publish(channel, message)
+            if pending:
+                await OutboxEvent.filter(id__in=[e.id for e in pending]).update(
+                    published_at=datetime.now(UTC)
+                )
+        return len(pending)
