@@ -73,11 +73,11 @@ def create_state(settings: Settings) -> AppState:
     )
 
 
-def create_app(settings: Settings | None = None, *, caches: bool = True) -> Starlette:
+def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     settings.check_production_ready()
     state = create_state(settings)
-    view = GraphQLView(build_schema(settings, caches=caches), state=state)
+    view = GraphQLView(build_schema(settings), state=state)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     max_batch_operations: int = 10
     apq_ttl_seconds: int = 7 * 24 * 3600
     parse_cache_size: int = 1024
+    # Parse and validation caches; off only to measure what they buy (bench/).
+    graphql_caches: bool = True
 
     # --- auth --------------------------------------------------------------------------
     jwt_secret: str = DEV_JWT_SECRET

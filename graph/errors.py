@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
-from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
 
 from resolvers.core.errors import DomainError, DomainErrors, Forbidden, RateLimited, Unauthenticated
 from resolvers.core.pagination import InvalidPageRequest
@@ -105,24 +103,11 @@ def stamp_error(error: GraphQLError, *, show_details: bool) -> GraphQLError:
     )
 
 
-class ErrorCodes(SchemaExtension):
-    """Stamps codes on every error of every result, HTTP and WebSocket alike."""
-
-    def __init__(self, *, show_details: bool) -> None:
-        self.show_details = show_details
-
-    def _stamp(self, result: object) -> None:
-        errors = getattr(result, "errors", None)
-        if errors:
-            result.errors = [stamp_error(e, show_details=self.show_details) for e in errors]  # type: ignore[attr-defined]
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        self._stamp(self.execution_context.result)
-
-    def on_stream_result(self, result: StrawberryExecutionResult) -> Iterator[None]:
-        self._stamp(result)
-        yield
+def stamp_result_errors(result: object, *, show_details: bool) -> None:
+    """Stamp codes on every error of a result (HTTP and WebSocket alike)."""
+    errors = getattr(result, "errors", None)
+    if errors:
+        result.errors = [stamp_error(e, show_details=show_details) for e in errors]  # type: ignore[attr-defined]
 
 
 _EXPECTED_ERRORS = (

@@ -1,29 +1,50 @@
 """The schema: each domain contributes Query / Mutation / Subscription classes, merged here.
 
-Protection runs before any resolver: token limit while parsing, depth and alias limits
+Protection runs before any resolver: a token limit while parsing, depth and alias limits
 (and introspection, when off) as validation rules. Parse and validation results are cached
 per query text, which is most of what a small query costs.
+
+Two execution paths share those rules, caches and error codes (`Edge`):
+
+* HTTP calls `MicrostoreSchema.execute_http`: parse, check, validate and execute with
+  graphql-core directly. Strawberry's `execute` runs its extension machinery around every
+  request, which costs several times what `{ __typename }` itself does.
+* WebSocket operations go through Strawberry (`subscribe`/`stream`), with the `GraphQLEdge`
+  extension applying the same `Edge`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
-from strawberry import relay
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    NoSchemaIntrospectionCustomRule,
+    execute,
+    get_operation_ast,
+    parse,
 )
+from strawberry import relay
+from strawberry.execution import optimized_is_awaitable
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.schema._graphql_core import execution_context_class_kwargs
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.schema.schema import validate_document
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionResult
 from strawberry.types.execution import ExecutionContext
+from strawberry.types.graphql import OperationType
+from strawberry.utils.await_maybe import await_maybe
 
-from graph.errors import ErrorCodes, log_unexpected_errors
+from graph.errors import log_unexpected_errors, stamp_result_errors
 from graph.scalars import SCALAR_OVERRIDES
 from resolvers.accounts.mutations import AccountMutations
 from resolvers.accounts.queries import AccountQueries
@@ -46,63 +67,139 @@ Mutation = merge_types("Mutation", MUTATIONS)
 Subscription = merge_types("Subscription", SUBSCRIPTIONS) if SUBSCRIPTIONS else None
 
 
+@dataclass(frozen=True)
+class Edge:
+    """Limits, caches and error policy shared by both execution paths, built once."""
+
+    max_tokens: int
+    rules: tuple[type[ASTValidationRule], ...]
+    show_error_details: bool
+    parse: Callable[..., DocumentNode]
+    validate: Callable[[GraphQLSchema, DocumentNode, tuple], list[GraphQLError]]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Edge:
+        rules = [
+            *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+            *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+        ]
+        if not settings.introspection:
+            rules.append(NoSchemaIntrospectionCustomRule)
+        parse_fn: Callable[..., DocumentNode] = parse
+        validate_fn: Callable[..., list[GraphQLError]] = validate_document
+        if settings.graphql_caches:
+            # Keyed by query text (parse) and by document object + rule classes (validate);
+            # both are fixed for a schema, so equal texts hit.
+            parse_fn = lru_cache(maxsize=settings.parse_cache_size)(parse)
+            validate_fn = lru_cache(maxsize=settings.parse_cache_size)(validate_document)
+        return cls(
+            max_tokens=settings.max_tokens,
+            rules=tuple(rules),
+            show_error_details=settings.show_error_details,
+            parse=parse_fn,
+            validate=validate_fn,
+        )
+
+
+class GraphQLEdge(SchemaExtension):
+    """The `Edge` for operations Strawberry executes itself (WebSocket)."""
+
+    def __init__(self, edge: Edge) -> None:
+        self.edge = edge
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = self.edge.max_tokens
+        context.validation_rules = (*context.validation_rules, *self.edge.rules)
+        yield
+        stamp_result_errors(context.result, show_details=self.edge.show_error_details)
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query is not None:
+            context.graphql_document = self.edge.parse(context.query, **context.parse_options)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is not None:
+            context.pre_execution_errors = self.edge.validate(
+                context.schema._schema, context.graphql_document, context.validation_rules
+            )
+        yield
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        stamp_result_errors(result, show_details=self.edge.show_error_details)
+        yield
+
+
 class MicrostoreSchema(strawberry.Schema):
+    edge: Edge
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         log_unexpected_errors(errors)
 
+    async def execute_http(
+        self,
+        query: str,
+        *,
+        variable_values: dict[str, Any] | None,
+        context_value: Any,
+        operation_name: str | None,
+        allowed_operation_types: Iterable[OperationType],
+    ) -> ExecutionResult:
+        """Parse (token limit), pick the operation, validate (depth, aliases, ...), execute.
 
-class EdgeLimits(SchemaExtension):
-    """Token limit for the parser, depth / alias / introspection rules for validation.
+        Raises CannotGetOperationTypeError / InvalidOperationTypeError like Strawberry, so
+        the view answers those at the HTTP level.
+        """
+        edge = self.edge
+        try:
+            document = edge.parse(query, max_tokens=edge.max_tokens)
+        except GraphQLError as error:
+            return self._finish(None, [error])
+        operation = get_operation_ast(document, operation_name)
+        if operation is None:
+            raise CannotGetOperationTypeError(operation_name)
+        operation_type = OperationType(operation.operation.value)
+        if operation_type not in allowed_operation_types:
+            raise InvalidOperationTypeError(operation_type)
+        errors = edge.validate(self._schema, document, edge.rules)
+        if errors:
+            return self._finish(None, errors)
+        result = await await_maybe(
+            execute(
+                self._schema,
+                document,
+                variable_values=variable_values,
+                operation_name=operation_name,
+                context_value=context_value,
+                is_awaitable=optimized_is_awaitable,
+                **execution_context_class_kwargs(self.execution_context_class),
+            )
+        )
+        if result.errors:
+            log_unexpected_errors(result.errors)
+        return self._finish(result.data, result.errors)
 
-    The rule classes are built once per schema: the validation cache keys on them, so a
-    fresh class per request (what the stock limiter extensions do) would never hit.
-    """
-
-    def __init__(self, *, max_tokens: int, rules: tuple[type[ASTValidationRule], ...]) -> None:
-        self.max_tokens = max_tokens
-        self.rules = rules
-
-    def on_operation(self) -> Iterator[None]:
-        context = self.execution_context
-        context.parse_options["max_tokens"] = self.max_tokens
-        context.validation_rules = (*context.validation_rules, *self.rules)
-        yield
-
-
-def validation_rules(settings: Settings) -> tuple[type[ASTValidationRule], ...]:
-    rules = [
-        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
-    ]
-    if not settings.introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
-    return tuple(rules)
-
-
-def schema_extensions(
-    settings: Settings, *, caches: bool = True
-) -> list[Callable[[], SchemaExtension]]:
-    rules = validation_rules(settings)
-    extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: ErrorCodes(show_details=settings.show_error_details),
-        lambda: EdgeLimits(max_tokens=settings.max_tokens, rules=rules),
-    ]
-    if caches:
-        extensions += [
-            lambda: ParserCache(maxsize=settings.parse_cache_size),
-            lambda: ValidationCache(maxsize=settings.parse_cache_size),
-        ]
-    return extensions
+    def _finish(self, data: Any, errors: list[GraphQLError] | None) -> ExecutionResult:
+        if errors and self.config.disable_field_suggestions:
+            for error in errors:
+                self.remove_field_suggestion(error)
+        result = ExecutionResult(data=data, errors=list(errors) if errors else None)
+        stamp_result_errors(result, show_details=self.edge.show_error_details)
+        return result
 
 
-def build_schema(settings: Settings, *, caches: bool = True) -> MicrostoreSchema:
-    return MicrostoreSchema(
+def build_schema(settings: Settings) -> MicrostoreSchema:
+    edge = Edge.from_settings(settings)
+    schema = MicrostoreSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=schema_extensions(settings, caches=caches),
+        extensions=[lambda: GraphQLEdge(edge)],
         scalar_overrides=SCALAR_OVERRIDES,
         config=StrawberryConfig(
             batching_config={"max_operations": settings.max_batch_operations},
@@ -111,6 +208,8 @@ def build_schema(settings: Settings, *, caches: bool = True) -> MicrostoreSchema
             disable_field_suggestions=settings.is_production,
         ),
     )
+    schema.edge = edge
+    return schema
 
 
 def export_sdl(settings: Settings | None = None) -> str:

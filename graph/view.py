@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -71,6 +72,27 @@ def _wants_graphql_response_json(accept: str) -> bool:
     return GRAPHQL_RESPONSE_JSON in accept
 
 
+class _PersistedQueryCache:
+    """Process-local LRU in front of Redis. A hash names one text forever, so a local copy
+    can never be stale; it saves a Redis round trip on every persisted request."""
+
+    def __init__(self, maxsize: int) -> None:
+        self._items: OrderedDict[str, str] = OrderedDict()
+        self._maxsize = maxsize
+
+    def get(self, digest: str) -> str | None:
+        query = self._items.get(digest)
+        if query is not None:
+            self._items.move_to_end(digest)
+        return query
+
+    def put(self, digest: str, query: str) -> None:
+        self._items[digest] = query
+        self._items.move_to_end(digest)
+        while len(self._items) > self._maxsize:
+            self._items.popitem(last=False)
+
+
 class GraphQLView(GraphQL):
     def __init__(self, schema: Any, *, state: AppState) -> None:
         settings = state.settings
@@ -84,6 +106,7 @@ class GraphQLView(GraphQL):
             allowed_origins=settings.ws_allowed_origins,
         )
         self.state = state
+        self._persisted = _PersistedQueryCache(state.settings.parse_cache_size)
 
     # --- ASGI entry ---------------------------------------------------------------------
 
@@ -200,14 +223,12 @@ class GraphQLView(GraphQL):
             )
         allowed = {OperationType.QUERY} if method == "GET" else set(OperationType.from_http(method))
         try:
-            return await self.schema.execute(
+            return await self.schema.execute_http(
                 query,
-                root_value=root_value,
                 variable_values=request_data.variables,
                 context_value=context,
                 operation_name=request_data.operation_name,
                 allowed_operation_types=allowed,
-                operation_extensions=request_data.extensions,
             )
         except InvalidOperationTypeError as exc:
             if method == "GET":
@@ -246,12 +267,19 @@ class GraphQLView(GraphQL):
         digest = digest.lower()
         key = self.state.keys.persisted_query(digest)
         if request_data.query is None:
-            return await self.state.redis.get(key)
+            query = self._persisted.get(digest)
+            if query is None:
+                query = await self.state.redis.get(key)
+                if query is not None:
+                    self._persisted.put(digest, query)
+            return query
         if hashlib.sha256(request_data.query.encode()).hexdigest() != digest:
             raise RequestRejected(
                 400, ErrorCode.BAD_USER_INPUT, "provided sha does not match query"
             )
+        # Stored for every process; a hash registered again only refreshes its expiry.
         await self.state.redis.set(key, request_data.query, ex=self.state.settings.apq_ttl_seconds)
+        self._persisted.put(digest, request_data.query)
         return request_data.query
 
     # --- responses ------------------------------------------------------------------------
