@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.relay.types import GlobalIDValueError
 
 from resolvers.core.errors import DomainError, DomainErrors, Forbidden, RateLimited, Unauthenticated
 from resolvers.core.pagination import InvalidPageRequest
@@ -63,6 +64,8 @@ def _classify(error: GraphQLError) -> tuple[ErrorCode, dict[str, Any]]:
         return ErrorCode.RATE_LIMITED, {"retryAfter": round(original.retry_after_seconds, 3)}
     if isinstance(original, BadUserInput):
         return ErrorCode.BAD_USER_INPUT, {"field": original.field} if original.field else {}
+    if isinstance(original, GlobalIDValueError):
+        return ErrorCode.BAD_USER_INPUT, {}
     if isinstance(original, InvalidPageRequest):
         return ErrorCode.BAD_USER_INPUT, {"field": [original.field]}
     if isinstance(original, DomainError):
@@ -116,6 +119,7 @@ _EXPECTED_ERRORS = (
     RateLimited,
     BadUserInput,
     InvalidPageRequest,
+    GlobalIDValueError,
     DomainError,
     DomainErrors,
     GraphQLError,

@@ -30,6 +30,7 @@ from graphql import (
     execute,
     get_operation_ast,
     parse,
+    specified_rules,
 )
 from strawberry import relay
 from strawberry.execution import optimized_is_awaitable
@@ -51,20 +52,21 @@ from resolvers.accounts.queries import AccountQueries
 from settings import Settings
 
 
-@strawberry.type
-class CoreQueries:
-    node: relay.Node | None = relay.node(
-        description="Any object by its global ID; null when missing or not yours."
-    )
+def _core_queries() -> type:
+    # A new class per schema: Strawberry's relay `node` field is rewired in place when a
+    # schema is built, so one field object cannot serve two schemas (tests build several).
+    @strawberry.type
+    class CoreQueries:
+        node: relay.Node | None = relay.node(
+            description="Any object by its global ID; null when missing or not yours."
+        )
+
+    return CoreQueries
 
 
-QUERIES: tuple[type, ...] = (CoreQueries, AccountQueries)
+QUERIES: tuple[type, ...] = (AccountQueries,)
 MUTATIONS: tuple[type, ...] = (AccountMutations,)
 SUBSCRIPTIONS: tuple[type, ...] = ()
-
-Query = merge_types("Query", QUERIES)
-Mutation = merge_types("Mutation", MUTATIONS)
-Subscription = merge_types("Subscription", SUBSCRIPTIONS) if SUBSCRIPTIONS else None
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,16 @@ class Edge:
     """Limits, caches and error policy shared by both execution paths, built once."""
 
     max_tokens: int
+    # Our rules only; the HTTP path adds graphql-core's `specified_rules` (`all_rules`),
+    # Strawberry's context starts from them itself.
     rules: tuple[type[ASTValidationRule], ...]
     show_error_details: bool
     parse: Callable[..., DocumentNode]
     validate: Callable[[GraphQLSchema, DocumentNode, tuple], list[GraphQLError]]
+
+    @property
+    def all_rules(self) -> tuple[type[ASTValidationRule], ...]:
+        return (*specified_rules, *self.rules)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Edge:
@@ -166,7 +174,7 @@ class MicrostoreSchema(strawberry.Schema):
         operation_type = OperationType(operation.operation.value)
         if operation_type not in allowed_operation_types:
             raise InvalidOperationTypeError(operation_type)
-        errors = edge.validate(self._schema, document, edge.rules)
+        errors = edge.validate(self._schema, document, edge.all_rules)
         if errors:
             return self._finish(None, errors)
         result = await await_maybe(
@@ -196,9 +204,9 @@ class MicrostoreSchema(strawberry.Schema):
 def build_schema(settings: Settings) -> MicrostoreSchema:
     edge = Edge.from_settings(settings)
     schema = MicrostoreSchema(
-        query=Query,
-        mutation=Mutation,
-        subscription=Subscription,
+        query=merge_types("Query", (_core_queries(), *QUERIES)),
+        mutation=merge_types("Mutation", MUTATIONS),
+        subscription=merge_types("Subscription", SUBSCRIPTIONS) if SUBSCRIPTIONS else None,
         extensions=[lambda: GraphQLEdge(edge)],
         scalar_overrides=SCALAR_OVERRIDES,
         config=StrawberryConfig(

@@ -183,13 +183,23 @@ class GraphQLView(GraphQL):
     # --- request parsing and execution ----------------------------------------------------
 
     def decode_json(self, data: str | bytes) -> object:
-        try:
-            return orjson.loads(data)
-        except orjson.JSONDecodeError as exc:
-            raise HTTPException(400, "Request body is not valid JSON") from exc
+        # orjson's error is a json.JSONDecodeError: Strawberry answers it with 400 over
+        # HTTP and closes a socket with 4400.
+        return orjson.loads(data)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # Only browsers asking for HTML get GraphiQL; a persisted-query GET (no `query`,
+        # `Accept: */*` from a mini-program) must reach execution.
+        params = request.query_params
+        return (
+            request.method == "GET"
+            and params.get("query") is None
+            and params.get("extensions") is None
+            and "text/html" in request.headers.get("accept", "")
+        )
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql_response()

@@ -16,11 +16,13 @@ import asyncpg
 import httpx
 import pytest
 from redis.asyncio import Redis
+from starlette.applications import Starlette
 from tortoise import connections
 
 import main
 from models import Role, User
 from resolvers.accounts.tokens import issue_access_token
+from resolvers.core.state import AppState
 from settings import Settings
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import serve_app
@@ -97,12 +99,17 @@ async def settings(create_database, fake_wechat) -> Settings:
 
 
 @pytest.fixture(scope="session")
-async def app_server(settings: Settings) -> AsyncIterator[str]:
+async def app(settings: Settings) -> Starlette:
+    """The app under test, on a freshly migrated database."""
     applied = await main.migrate(settings)
     assert applied, "a fresh database must get every migration"
-    app = main.create_app(settings)
+    return main.create_app(settings)
+
+
+@pytest.fixture(scope="session")
+async def app_server(app: Starlette, settings: Settings) -> AsyncIterator[str]:
+    """The app served on 127.0.0.1 (its lifespan runs: ORM, Redis, broadcast)."""
     async with serve_app(app) as url:
-        app_server.app = app  # type: ignore[attr-defined]
         yield url
     await _delete_prefixed_keys(settings)
 
@@ -141,8 +148,14 @@ async def http(app_server: str) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def redis(app_server: str) -> Redis:
-    return app_server.app.state.microstore.redis  # type: ignore[attr-defined]
+def state(app: Starlette, app_server: str) -> AppState:
+    """The running app's shared state (Redis client, keys, limiter, events)."""
+    return app.state.microstore
+
+
+@pytest.fixture
+def redis(state: AppState) -> Redis:
+    return state.redis
 
 
 @pytest.fixture

@@ -62,7 +62,9 @@ async def _apply(conn: BaseDBAsyncClient, sku_id: int, delta: int) -> int | None
         "UPDATE sku SET stock = stock + $1, updated_at = CURRENT_TIMESTAMP "
         "WHERE id = $2 AND stock + $1 >= 0 RETURNING stock",
     )
-    _, rows = await conn.execute_query(sql, [delta, sku_id])
+    # execute_query_dict, not execute_query: Tortoise's asyncpg client drops the rows of
+    # an UPDATE ... RETURNING in the latter.
+    rows = await conn.execute_query_dict(sql, [delta, sku_id])
     return rows[0]["stock"] if rows else None
 
 

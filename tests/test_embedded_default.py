@@ -1,0 +1,118 @@
+"""`make run`'s path end to end: migrate, seed (twice), serve on SQLite + in-process Redis,
+then log in over HTTP and query over WebSocket, as a developer on a fresh clone would."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+
+import httpx
+import pytest
+
+from settings import BASE_DIR
+from tests.support.ws import init, receive, send, ws_connect
+
+LOGIN_STAFF = 'mutation { staffLogin(input: {username: "admin", password: "microstore-admin"}) { tokens { accessToken } user { role } errors { code } } }'
+LOGIN_SHOPPER = 'mutation { wechatLogin(input: {code: "demo-customer"}) { tokens { accessToken } user { nickname } errors { code } } }'
+
+
+async def _cli(env: dict[str, str], *args: str) -> str:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "main.py",
+        *args,
+        cwd=BASE_DIR,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()[-2000:]
+    return out.decode()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+async def embedded_server(tmp_path):
+    port = _free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))},
+        "ENV": "development",
+        "DATABASE_URL": f"sqlite://{tmp_path / 'microstore.sqlite3'}",
+        "REDIS_URL": "memory://",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "WECHAT_API_BASE": f"http://127.0.0.1:{port}/dev/wechat",
+    }
+    await _cli(env, "migrate")
+    first_seed = await _cli(env, "seed")
+    await _cli(env, "seed")  # idempotent: a second run changes nothing
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "main.py",
+        "serve",
+        cwd=BASE_DIR,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+            for _ in range(100):
+                try:
+                    if (await client.get("/readyz")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.1)
+            else:
+                pytest.fail("embedded server did not start")
+            yield client, base, first_seed, tmp_path / "microstore.sqlite3"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 15)
+
+
+async def test_make_run_path_serves_logins_over_http_and_websocket(embedded_server):
+    client, base, seed_output, database = embedded_server
+
+    staff = (await client.post("/graphql", json={"query": LOGIN_STAFF})).json()["data"][
+        "staffLogin"
+    ]
+    shopper = (await client.post("/graphql", json={"query": LOGIN_SHOPPER})).json()["data"][
+        "wechatLogin"
+    ]
+    graphiql = await client.get("/graphql", headers={"accept": "text/html"})
+    async with ws_connect(base) as socket:
+        await init(socket, {"authorization": f"Bearer {shopper['tokens']['accessToken']}"})
+        await send(
+            socket, {"id": "1", "type": "subscribe", "payload": {"query": "{ me { nickname } }"}}
+        )
+        over_ws = await receive(socket)
+
+    assert "staffLogin" in seed_output and "demo-customer" in seed_output
+    assert staff["errors"] == [] and staff["user"]["role"] == "ADMIN"
+    assert shopper["errors"] == [] and shopper["user"]["nickname"] == "Demo shopper"
+    assert graphiql.status_code == 200 and "graphiql" in graphiql.text.lower()
+    assert over_ws["payload"]["data"]["me"]["nickname"] == "Demo shopper"
+    assert database.exists()
+
+
+async def test_seeding_twice_creates_nothing_new(embedded_server):
+    _, _, _, database = embedded_server
+    import sqlite3
+
+    with sqlite3.connect(database) as conn:
+        users = conn.execute("SELECT COUNT(*) FROM user").fetchone()[0]
+
+    assert users == 2  # the admin and the demo shopper, once each
