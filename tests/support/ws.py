@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
@@ -24,10 +25,8 @@ async def send(socket: ClientConnection, message: dict[str, Any]) -> None:
     await socket.send(json.dumps(message))
 
 
-async def receive(socket: ClientConnection, timeout: float = 5) -> dict[str, Any]:
-    import asyncio
-
-    return json.loads(await asyncio.wait_for(socket.recv(), timeout))
+async def receive(socket: ClientConnection, wait_seconds: float = 5) -> dict[str, Any]:
+    return json.loads(await asyncio.wait_for(socket.recv(), wait_seconds))
 
 
 async def init(socket: ClientConnection, payload: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -35,11 +34,9 @@ async def init(socket: ClientConnection, payload: dict[str, Any] | None = None) 
     return await receive(socket)
 
 
-async def close_code(socket: ClientConnection, timeout: float = 5) -> int | None:
+async def close_code(socket: ClientConnection, wait_seconds: float = 5) -> int | None:
     """Wait until the server closes the socket; its close code."""
-    import asyncio
-
     with contextlib.suppress(websockets.ConnectionClosed):
         while True:
-            await asyncio.wait_for(socket.recv(), timeout)
+            await asyncio.wait_for(socket.recv(), wait_seconds)
     return socket.close_code
