@@ -39,6 +39,7 @@ from graph.schema import build_schema, export_sdl
 from graph.view import GraphQLView
 from resolvers.accounts.service import create_staff
 from resolvers.core.db import migrations_location, tortoise_config
+from resolvers.core.errors import DomainError
 from resolvers.core.logs import configure_logging
 from resolvers.core.redis import create_broadcast, create_redis
 from resolvers.core.state import AppState
@@ -259,7 +260,10 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(seed(settings))
         sys.stdout.write(LOGIN_HELP.format(url=f"http://{settings.host}:{settings.port}/graphql"))
     elif args.command == "createadmin":
-        asyncio.run(create_admin(settings, args.username, _read_password(args)))
+        try:
+            asyncio.run(create_admin(settings, args.username, _read_password(args)))
+        except DomainError as exc:
+            raise SystemExit(f"createadmin: {exc.message}") from None
     elif args.command == "export-schema":
         args.output.write_text(export_sdl(), encoding="utf-8")
         logger.info("schema written to %s", args.output)

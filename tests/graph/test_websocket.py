@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.support.ws import close_code, init, receive, send, ws_connect
 
 ME = {"query": "{ me { id role } }"}
@@ -75,3 +77,13 @@ async def test_malformed_messages_close_4400(app_server):
         await socket.send("not json")
 
         assert await close_code(socket) == 4400
+
+
+async def test_cross_origin_sockets_need_an_allowed_origin(app_server):
+    import websockets
+
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        async with ws_connect(app_server, origin="https://evil.example"):
+            pass
+
+    assert refused.value.response.status_code == 403
