@@ -98,11 +98,14 @@ async def test_two_workers_republish_each_event_once(state, listener):
 
 
 async def test_a_rolled_back_change_leaves_no_event(app_server):
-    with pytest.raises(RuntimeError):
+    async def failing_change() -> None:
         async with in_transaction():
             await outbox.record(
                 topic="t", aggregate_type="order", aggregate_id=1, version=1, payload={}
             )
             raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        await failing_change()
 
     assert await OutboxEvent.all().count() == 0
