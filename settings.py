@@ -71,6 +71,16 @@ class Settings(BaseSettings):
     wechat_api_base: str = "https://api.weixin.qq.com"
     wechat_timeout_seconds: float = 5.0
 
+    # --- catalog -----------------------------------------------------------------------
+    # Hot reads (product detail, first listing pages, category tree) cached in Redis.
+    # Staff changes invalidate at once; the TTLs only bound what a lost invalidation
+    # (a crash between commit and invalidation) could leave behind.
+    catalog_cache_enabled: bool = True
+    catalog_detail_ttl_seconds: int = 300
+    catalog_listing_ttl_seconds: int = 60
+    # nearbyStores looks no further than this unless asked to.
+    stores_search_radius_km: float = 50.0
+
     # --- logging -----------------------------------------------------------------------
     log_level: str = "INFO"
     log_json: bool = True

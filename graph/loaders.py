@@ -11,6 +11,8 @@ from functools import cached_property, partial
 from strawberry.dataloader import DataLoader
 
 import models
+from resolvers.catalog import service as catalog
+from resolvers.catalog.data import SkuData
 from resolvers.core.batch import load_by_ids
 
 
@@ -38,3 +40,34 @@ class Loaders:
     @cached_property
     def store_by_id(self) -> DataLoader[int, models.Store | None]:
         return _by_id(models.Store)
+
+    # --- catalog ---------------------------------------------------------------------------
+    @cached_property
+    def category_children(self) -> DataLoader[int, list[models.Category]]:
+        async def load(parent_ids: list[int]) -> list[list[models.Category]]:
+            rows = await models.Category.filter(parent_id__in=list(set(parent_ids)))
+            grouped: dict[int, list[models.Category]] = {pid: [] for pid in parent_ids}
+            for row in sorted(rows, key=lambda r: (r.sort_order, r.id)):
+                grouped[row.parent_id].append(row)
+            return [grouped[pid] for pid in parent_ids]
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
+    def skus_by_product(self) -> DataLoader[int, list[SkuData]]:
+        """Every SKU of a product, stock included."""
+        return DataLoader(load_fn=catalog.skus_of_products)
+
+    @cached_property
+    def sku_stock_by_product(self) -> DataLoader[int, dict[int, int]]:
+        """Live stock of a product's SKUs (cached snapshots carry no stock)."""
+        return DataLoader(load_fn=catalog.stock_of_products)
+
+    @cached_property
+    def product_description(self) -> DataLoader[int, str | None]:
+        return DataLoader(load_fn=catalog.product_descriptions)
+
+    @cached_property
+    def favorite_flag(self) -> DataLoader[tuple[int, int], bool]:
+        """Keyed by (user id, product id)."""
+        return DataLoader(load_fn=catalog.favorite_flags)

@@ -49,6 +49,8 @@ from graph.errors import log_unexpected_errors, stamp_result_errors
 from graph.scalars import SCALAR_OVERRIDES
 from resolvers.accounts.mutations import AccountMutations
 from resolvers.accounts.queries import AccountQueries
+from resolvers.catalog.mutations import CatalogMutations
+from resolvers.catalog.queries import CatalogQueries
 from settings import Settings
 
 
@@ -64,8 +66,8 @@ def _core_queries() -> type:
     return CoreQueries
 
 
-QUERIES: tuple[type, ...] = (AccountQueries,)
-MUTATIONS: tuple[type, ...] = (AccountMutations,)
+QUERIES: tuple[type, ...] = (AccountQueries, CatalogQueries)
+MUTATIONS: tuple[type, ...] = (AccountMutations, CatalogMutations)
 SUBSCRIPTIONS: tuple[type, ...] = ()
 
 

@@ -4,6 +4,7 @@ from models.accounts import STAFF_ROLES, RefreshToken, Role, User
 from models.audit import AuditLog
 from models.catalog import (
     Category,
+    Favorite,
     Product,
     ProductStatus,
     Sku,
@@ -17,6 +18,7 @@ __all__ = [
     "STAFF_ROLES",
     "AuditLog",
     "Category",
+    "Favorite",
     "OutboxEvent",
     "Product",
     "ProductStatus",

@@ -81,6 +81,10 @@ class Product(Model):
     rating_sum = fields.IntField(default=0)
     rating_avg = fields.DecimalField(max_digits=3, decimal_places=2, default=0)
     published_at = fields.DatetimeField(null=True)
+    # Title and subtitle, NFKC-normalised and case-folded, for keyword search. On PostgreSQL
+    # a GIN index over its character unigrams and bigrams (migration `search_grams`) finds
+    # Chinese and English substrings in any database locale; SQLite falls back to LIKE.
+    search_text = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -88,7 +92,13 @@ class Product(Model):
 
     class Meta:
         table = "product"
-        indexes = (("status", "category_id"), ("status", "min_price"), ("status", "sales_count"))
+        indexes = (
+            ("status", "category_id"),
+            ("status", "min_price"),
+            ("status", "sales_count"),
+            ("status", "created_at"),
+            ("status", "rating_avg"),
+        )
 
     def __str__(self) -> str:
         return self.title
@@ -147,3 +157,25 @@ class StockLedger(Model):
 
     def __str__(self) -> str:
         return f"StockLedger#{self.id} sku={self.sku_id} {self.delta:+d} {self.reason}"
+
+
+class Favorite(Model):
+    """A shopper's saved product."""
+
+    id = fields.BigIntField(primary_key=True)
+    user: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.User", related_name=False, on_delete=fields.CASCADE
+    )
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name="favorites", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "favorite"
+        unique_together = (("user", "product"),)
+        # A shopper's list, newest first.
+        indexes = (("user_id", "id"),)
+
+    def __str__(self) -> str:
+        return f"Favorite user={self.user_id} product={self.product_id}"

@@ -11,7 +11,10 @@ from tests.support.schema_snapshot import postgres_snapshot, sqlite_snapshot
 
 # Objects only a hand-written (aerich --empty) migration creates, which the models
 # cannot express. Each entry names the table and a fragment of the index definition.
-MIGRATION_ONLY_INDEXES: list[tuple[str, str]] = []
+MIGRATION_ONLY_INDEXES: list[tuple[str, str]] = [
+    # Keyword search: GIN over the unigrams and bigrams of product.search_text.
+    ("product", "ms_search_grams"),
+]
 
 
 async def _run(*args: str, env: dict[str, str] | None = None) -> None:

@@ -36,6 +36,27 @@ class RedisKeys:
         """Every event of one aggregate type, e.g. the staff order feed."""
         return self._key("events", aggregate_type, "feed")
 
+    # --- catalog cache (resolvers/catalog/cache.py) ---------------------------------------
+    # A cached value is stored with the generation it was filled under; bumping the
+    # generation invalidates it. Generation and value share one hash tag (one Lua call).
+    def catalog_product_generation(self, product_id: int) -> str:
+        return self._key("catalog", f"{{p{product_id}}}", "gen")
+
+    def catalog_product_detail(self, product_id: int) -> str:
+        """One product with its SKUs (stock excluded: it is always read live)."""
+        return self._key("catalog", f"{{p{product_id}}}", "detail")
+
+    def catalog_listing_generation(self) -> str:
+        """Bumped by every staff change that can alter a listing or the category tree."""
+        return self._key("catalog", "{listing}", "gen")
+
+    def catalog_listing_page(self, digest: str) -> str:
+        """A first page of `products(...)`, by the digest of its arguments."""
+        return self._key("catalog", "{listing}", "page", digest)
+
+    def catalog_category_tree(self) -> str:
+        return self._key("catalog", "{listing}", "categories")
+
     # --- health ---------------------------------------------------------------------------
     def readiness_probe(self) -> str:
         return self._key("readyz")

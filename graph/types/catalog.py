@@ -1,0 +1,407 @@
+"""Catalog types: categories, products, SKUs and their spec matrix.
+
+Products and SKUs wrap snapshots (resolvers/catalog/data.py) that come from the database
+or the Redis cache alike; related data comes through per-request DataLoaders, so a page of
+products costs a fixed number of queries whatever its size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from strawberry import relay
+
+import models
+from graph.context import Info
+from graph.errors import UserError
+from graph.permissions import IsStaff
+from graph.relay import Connection
+from graph.scalars import Money
+from resolvers.catalog.data import CategoryData, ProductData, SkuData
+from resolvers.catalog.errors import CatalogErrorCode as _CatalogErrorCode
+from resolvers.catalog.service import ProductSort as _ProductSort
+from resolvers.catalog.validation import all_combinations, spec_key
+
+CatalogErrorCode = strawberry.enum(_CatalogErrorCode, name="CatalogErrorCode")
+ProductStatus = strawberry.enum(
+    models.ProductStatus,
+    name="ProductStatus",
+    description="Only ON_SHELF products are shown to shoppers.",
+)
+ProductSort = strawberry.enum(_ProductSort, name="ProductSort")
+
+
+@strawberry.enum(description="How much is left, without the exact count.")
+class StockLevel(Enum):
+    IN_STOCK = "IN_STOCK"
+    LOW = "LOW"
+    OUT_OF_STOCK = "OUT_OF_STOCK"
+
+
+def stock_level(stock: int, threshold: int) -> StockLevel:
+    if stock <= 0:
+        return StockLevel.OUT_OF_STOCK
+    if stock <= threshold:
+        return StockLevel.LOW
+    return StockLevel.IN_STOCK
+
+
+def _is_staff(info: Info) -> bool:
+    claims = info.context.claims
+    return claims is not None and claims.is_staff
+
+
+@strawberry.type
+class CatalogError(UserError):
+    code: CatalogErrorCode
+
+
+@strawberry.type(name="Category")
+class Category(relay.Node):
+    id: relay.NodeID[int]
+    name: str
+    icon_url: str
+    sort_order: int
+    is_active: bool
+    _data: strawberry.Private[CategoryData]
+
+    @classmethod
+    def from_data(cls, data: CategoryData) -> Category:
+        return cls(
+            id=data.id,
+            name=data.name,
+            icon_url=data.icon_url,
+            sort_order=data.sort_order,
+            is_active=data.is_active,
+            _data=data,
+        )
+
+    @classmethod
+    def from_row(cls, row: models.Category) -> Category:
+        return cls.from_data(CategoryData.from_model(row))
+
+    @strawberry.field
+    async def parent(self, info: Info) -> Category | None:
+        if self._data.parent_id is None:
+            return None
+        row = await info.context.loaders.category_by_id.load(self._data.parent_id)
+        return Category.from_row(row) if row is not None else None
+
+    @strawberry.field(description="Subcategories in display order (none below the second level).")
+    async def children(self, info: Info) -> list[Category]:
+        if self._data.children is not None:
+            return [Category.from_data(c) for c in self._data.children]
+        rows = await info.context.loaders.category_children.load(self._data.id)
+        staff = _is_staff(info)
+        return [Category.from_row(r) for r in rows if staff or r.is_active]
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Category | None]:
+        rows = await info.context.loaders.category_by_id.load_many([int(i) for i in node_ids])
+        staff = _is_staff(info)
+        return [
+            cls.from_row(row) if row is not None and (staff or row.is_active) else None
+            for row in rows
+        ]
+
+
+@strawberry.type
+class SpecGroup:
+    name: str
+    values: list[str]
+
+
+@strawberry.type(description='One spec of a combination, e.g. {name: "Colour", value: "red"}.')
+class SpecValue:
+    name: str
+    value: str
+
+
+@strawberry.type
+class PriceRange:
+    min: Money
+    max: Money
+
+
+@strawberry.type
+class RatingSummary:
+    average: float = strawberry.field(description="0 when there are no reviews.")
+    count: int
+
+
+@strawberry.type(name="Sku")
+class Sku(relay.Node):
+    id: relay.NodeID[int]
+    price: Money
+    compare_at_price: Money | None = strawberry.field(
+        description="The original price shown struck through; null when not on sale."
+    )
+    barcode: str | None
+    weight_grams: int
+    is_active: bool
+    _data: strawberry.Private[SkuData]
+    # The product's spec-group names, when known; JSONB does not keep key order.
+    _order: strawberry.Private[list[str] | None] = None
+
+    @classmethod
+    def from_data(cls, data: SkuData, *, spec_order: list[str] | None = None) -> Sku:
+        return cls(
+            _order=spec_order,
+            id=data.id,
+            price=Money.of(data.price),
+            compare_at_price=Money.of(data.compare_at_price)
+            if data.compare_at_price is not None
+            else None,
+            barcode=data.barcode,
+            weight_grams=data.weight_grams,
+            is_active=data.is_active,
+            _data=data,
+        )
+
+    @classmethod
+    def from_row(cls, row: models.Sku) -> Sku:
+        return cls.from_data(SkuData.from_model(row))
+
+    async def _ordered(self, info: Info) -> list[tuple[str, str]]:
+        order = self._order
+        if order is None:
+            product = await info.context.loaders.product_by_id.load(self._data.product_id)
+            order = [str(g["name"]) for g in (product.spec_groups if product else [])]
+        values = self._data.spec_values
+        rank = {name: i for i, name in enumerate(order)}
+        return sorted(values.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
+
+    @strawberry.field(description="The combination, in the product's spec-group order.")
+    async def spec_values(self, info: Info) -> list[SpecValue]:
+        return [SpecValue(name=n, value=val) for n, val in await self._ordered(info)]
+
+    @strawberry.field(description='The combination as one label, e.g. "red / M".')
+    async def title(self, info: Info) -> str:
+        return " / ".join(val for _, val in await self._ordered(info))
+
+    async def _stock(self, info: Info) -> int:
+        if self._data.stock is not None:
+            return self._data.stock
+        levels = await info.context.loaders.sku_stock_by_product.load(self._data.product_id)
+        return levels.get(self._data.id, 0)
+
+    @strawberry.field
+    async def in_stock(self, info: Info) -> bool:
+        return self._data.is_active and await self._stock(info) > 0
+
+    @strawberry.field
+    async def stock_level(self, info: Info) -> StockLevel:
+        if not self._data.is_active:
+            return StockLevel.OUT_OF_STOCK
+        return stock_level(await self._stock(info), self._data.low_stock_threshold)
+
+    @strawberry.field(
+        description="Exact count; staff only (shoppers get stockLevel).",
+        permission_classes=[IsStaff],
+    )
+    async def stock(self, info: Info) -> int | None:
+        return await self._stock(info)
+
+    @strawberry.field(permission_classes=[IsStaff])
+    def low_stock_threshold(self) -> int | None:
+        return self._data.low_stock_threshold
+
+    @strawberry.field
+    async def product(self, info: Info) -> Product | None:
+        row = await info.context.loaders.product_by_id.load(self._data.product_id)
+        if row is None or not (_is_staff(info) or row.status == models.ProductStatus.ON_SHELF):
+            return None
+        return Product.from_row(row)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Sku | None]:
+        loaders = info.context.loaders
+        rows = await loaders.sku_by_id.load_many([int(i) for i in node_ids])
+        products = await loaders.product_by_id.load_many([r.product_id if r else 0 for r in rows])
+        staff = _is_staff(info)
+        return [
+            cls.from_row(row)
+            if row is not None
+            and product is not None
+            and (staff or (row.is_active and product.status == models.ProductStatus.ON_SHELF))
+            else None
+            for row, product in zip(rows, products, strict=True)
+        ]
+
+
+@strawberry.type(description="One cell of the spec matrix: a combination and its SKU, if any.")
+class SpecCombination:
+    values: list[SpecValue]
+    sku: Sku | None
+    available: bool = strawberry.field(description="A SKU exists, is active and is in stock.")
+
+
+@strawberry.type(name="Product")
+class Product(relay.Node):
+    id: relay.NodeID[int]
+    title: str
+    subtitle: str
+    images: list[str] = strawberry.field(description="Image URLs in display order.")
+    cover_image: str | None = strawberry.field(description="The first image.")
+    status: ProductStatus
+    price: Money = strawberry.field(description="The lowest price of its active SKUs.")
+    sales_count: int
+    published_at: datetime | None
+    created_at: datetime
+    _data: strawberry.Private[ProductData]
+
+    @classmethod
+    def from_data(cls, data: ProductData) -> Product:
+        return cls(
+            id=data.id,
+            title=data.title,
+            subtitle=data.subtitle,
+            images=data.images,
+            cover_image=data.images[0] if data.images else None,
+            status=data.status,
+            price=Money.of(data.min_price),
+            sales_count=data.sales_count,
+            published_at=data.published_at,
+            created_at=data.created_at,
+            _data=data,
+        )
+
+    @classmethod
+    def from_row(cls, row: models.Product) -> Product:
+        return cls.from_data(ProductData.from_model(row))
+
+    @strawberry.field
+    def price_range(self) -> PriceRange:
+        return PriceRange(min=Money.of(self._data.min_price), max=Money.of(self._data.max_price))
+
+    @strawberry.field
+    def rating(self) -> RatingSummary:
+        return RatingSummary(average=float(self._data.rating_avg), count=self._data.rating_count)
+
+    @strawberry.field(description="Sanitised HTML: no script, style or event handler survives.")
+    async def description_html(self, info: Info) -> str:
+        if self._data.description_html is not None:
+            return self._data.description_html
+        return await info.context.loaders.product_description.load(self._data.id) or ""
+
+    @strawberry.field
+    def spec_groups(self) -> list[SpecGroup]:
+        return [
+            SpecGroup(name=str(g["name"]), values=list(g["values"]))  # type: ignore[call-overload]
+            for g in self._data.spec_groups
+        ]
+
+    def _spec_order(self) -> list[str]:
+        return [str(g["name"]) for g in self._data.spec_groups]
+
+    async def _skus(self, info: Info) -> list[SkuData]:
+        if self._data.skus is not None:
+            return self._data.skus
+        return await info.context.loaders.skus_by_product.load(self._data.id)
+
+    @strawberry.field(description="Its SKUs; inactive ones only for staff who ask.")
+    async def skus(self, info: Info, include_inactive: bool = False) -> list[Sku]:
+        show_all = include_inactive and _is_staff(info)
+        order = self._spec_order()
+        return [
+            Sku.from_data(s, spec_order=order)
+            for s in await self._skus(info)
+            if show_all or s.is_active
+        ]
+
+    @strawberry.field(
+        description="Every combination of the spec groups with its SKU, so a client can grey "
+        "out what cannot be bought."
+    )
+    async def spec_matrix(self, info: Info) -> list[SpecCombination]:
+        order = self._spec_order()
+        active = {
+            spec_key(s.spec_values): Sku.from_data(s, spec_order=order)
+            for s in await self._skus(info)
+            if s.is_active
+        }
+        cells: list[SpecCombination] = []
+        for combo in all_combinations(self._data.spec_groups):
+            sku = active.get(spec_key(combo))
+            cells.append(
+                SpecCombination(
+                    values=[SpecValue(name=n, value=val) for n, val in combo.items()],
+                    sku=sku,
+                    available=sku is not None and await sku.in_stock(info),
+                )
+            )
+        return cells
+
+    @strawberry.field(description="Whether any active SKU is in stock.")
+    async def in_stock(self, info: Info) -> bool:
+        for sku in await self._skus(info):
+            if sku.is_active and await Sku.from_data(sku).in_stock(info):
+                return True
+        return False
+
+    @strawberry.field
+    async def category(self, info: Info) -> Category | None:
+        row = await info.context.loaders.category_by_id.load(self._data.category_id)
+        return Category.from_row(row) if row is not None else None
+
+    @strawberry.field(description="Whether the logged-in shopper saved it; false for visitors.")
+    async def is_favorite(self, info: Info) -> bool:
+        claims = info.context.claims
+        if claims is None:
+            return False
+        return await info.context.loaders.favorite_flag.load((claims.user_id, self._data.id))
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Product | None]:
+        rows = await info.context.loaders.product_by_id.load_many([int(i) for i in node_ids])
+        staff = _is_staff(info)
+        return [
+            cls.from_row(row)
+            if row is not None and (staff or row.status == models.ProductStatus.ON_SHELF)
+            else None
+            for row in rows
+        ]
+
+
+ProductConnection = Connection[Product]
+SkuConnection = Connection[Sku]
+
+
+@strawberry.type
+class CategoryPayload:
+    category: Category | None = None
+    errors: list[CatalogError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ProductPayload:
+    product: Product | None = None
+    errors: list[CatalogError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class SkuPayload:
+    sku: Sku | None = None
+    errors: list[CatalogError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class SkuPricesUpdatePayload:
+    skus: list[Sku] = strawberry.field(default_factory=list)
+    errors: list[CatalogError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class FavoritePayload:
+    product: Product | None = None
+    is_favorite: bool = False
+    errors: list[CatalogError] = strawberry.field(default_factory=list)
