@@ -20,7 +20,7 @@ query ($id: ID!) { product(id: $id) { id title descriptionHtml specGroups { name
 async def test_smoke(api, customer_api, staff_api, state):
     cache = cache_of(state)
     cat = await make_category()
-    p = await make_product(cache, category=cat, colours=["red", "blue"], sizes=["S", "M"])
+    await make_product(cache, category=cat, colours=["red", "blue"], sizes=["S", "M"])
     await make_product(cache, category=cat, title="羊毛大衣", colours=["黑"], sizes=["M"])
     data = await api.execute(PRODUCTS, {"first": 10, "sort": "RELEVANCE"})
     print(data)
