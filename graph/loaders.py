@@ -14,6 +14,7 @@ import models
 from resolvers.catalog import service as catalog
 from resolvers.catalog.data import SkuData
 from resolvers.core.batch import load_by_ids
+from resolvers.stores import service as stores
 
 
 def _by_id(model: type) -> DataLoader:
@@ -71,3 +72,9 @@ class Loaders:
     def favorite_flag(self) -> DataLoader[tuple[int, int], bool]:
         """Keyed by (user id, product id)."""
         return DataLoader(load_fn=catalog.favorite_flags)
+
+    # --- stores ----------------------------------------------------------------------------
+    @cached_property
+    def store_quantity(self) -> DataLoader[tuple[int, int], int]:
+        """Units a store holds of a SKU, keyed by (store id, sku id)."""
+        return DataLoader(load_fn=stores.store_quantities)

@@ -51,6 +51,8 @@ from resolvers.accounts.mutations import AccountMutations
 from resolvers.accounts.queries import AccountQueries
 from resolvers.catalog.mutations import CatalogMutations
 from resolvers.catalog.queries import CatalogQueries
+from resolvers.stores.mutations import StoreMutations
+from resolvers.stores.queries import StoreQueries
 from settings import Settings
 
 
@@ -66,8 +68,8 @@ def _core_queries() -> type:
     return CoreQueries
 
 
-QUERIES: tuple[type, ...] = (AccountQueries, CatalogQueries)
-MUTATIONS: tuple[type, ...] = (AccountMutations, CatalogMutations)
+QUERIES: tuple[type, ...] = (AccountQueries, CatalogQueries, StoreQueries)
+MUTATIONS: tuple[type, ...] = (AccountMutations, CatalogMutations, StoreMutations)
 SUBSCRIPTIONS: tuple[type, ...] = ()
 
 

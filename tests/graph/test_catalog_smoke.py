@@ -24,9 +24,18 @@ async def test_smoke(api, customer_api, staff_api, state):
     await make_product(cache, category=cat, title="羊毛大衣", colours=["黑"], sizes=["M"])
     data = await api.execute(PRODUCTS, {"first": 10, "sort": "RELEVANCE"})
     print(data)
-    data = await api.execute(PRODUCTS, {"first": 10, "sort": "PRICE_ASC", "filter": {"keyword": "羊毛"}})
+    data = await api.execute(
+        PRODUCTS, {"first": 10, "sort": "PRICE_ASC", "filter": {"keyword": "羊毛"}}
+    )
     print(data)
-    data = await api.execute(PRODUCTS, {"first": 10, "sort": "RELEVANCE", "filter": {"keyword": "wool", "inStock": True, "categoryId": None}})
+    data = await api.execute(
+        PRODUCTS,
+        {
+            "first": 10,
+            "sort": "RELEVANCE",
+            "filter": {"keyword": "wool", "inStock": True, "categoryId": None},
+        },
+    )
     print(data)
     gid = data["products"]["edges"][0]["node"]["id"]
     print(await customer_api.execute(PRODUCT, {"id": gid}))

@@ -1,0 +1,125 @@
+"""Catalog figures (issue 3), each a ratio measured in one run on one server.
+
+1. `products(first: 20)` with 8 fields per product, as req/s relative to `{ __typename }`
+   on the same server: warm cache (goal >= 50%) and cold, cache off (goal >= 25%).
+2. Product page: SQL statements for one query returning product, 20 SKUs, spec matrix,
+   images, rating, 50 reviews' first page, sales count and favourite flag (goal <= 4).
+3. Keyword search on 100,000 products on PostgreSQL: the plan uses the GIN index, and the
+   p99 latency of the search under load (goal < 50 ms).
+
+    python -m bench.catalog [--seconds 5] [--products 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+
+from bench.harness import bench_env, load, postgres_database, ratio_line, run_cli, server
+
+TYPENAME = "{ __typename }"
+LISTING = (
+    "{ products(first: 20) { edges { node { id title subtitle coverImage salesCount createdAt "
+    "price { amount currency } rating { average } } } } }"
+)
+SEARCHES = ("羊毛", "wool", "大衣", "merino coat", "衬衫")
+
+
+async def _seed_listing(database_url: str, products: int) -> None:
+    """Products with specs and SKUs, created through the real service."""
+    from tortoise import Tortoise
+
+    from resolvers.core.db import tortoise_config
+    from settings import Settings
+    from tests.support.catalog import make_category, make_product
+
+    await Tortoise.init(config=tortoise_config(Settings(database_url=database_url)))
+    try:
+        coats = await make_category("Coats")
+        for i in range(products):
+            title = f"羊毛大衣 {i}" if i % 2 else f"Merino Wool Coat {i}"
+            await make_product(
+                None, category=coats, title=title, colours=["red", "navy"], sizes=["S", "M", "L"]
+            )
+    finally:
+        await Tortoise.close_connections()
+
+
+async def _seed_search(database_url: str, total: int) -> list[str]:
+    """`total` on-shelf products in bulk (SQL), titles mixing Chinese and English words."""
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url.replace("postgres://", "postgresql://", 1))
+    try:
+        category = await conn.fetchval(
+            "INSERT INTO category (name, icon_url, sort_order, is_active, created_at, updated_at) "
+            "VALUES ('Bulk', '', 0, true, now(), now()) RETURNING id"
+        )
+        await conn.execute(
+            """
+            INSERT INTO product (category_id, title, subtitle, description_html, images,
+                spec_groups, status, min_price, max_price, sales_count, rating_count,
+                rating_sum, rating_avg, published_at, search_text, created_at, updated_at)
+            SELECT $1, t.title, '', '', '[]', '[]', 'ON_SHELF', (i % 500) + 9.9, (i % 500) + 19.9,
+                   i % 1000, 0, 0, 0, now(), lower(t.title), now(), now()
+            FROM generate_series(1, $2) AS i,
+            LATERAL (SELECT (ARRAY['羊毛', '纯棉', '真丝', '亚麻', '羊绒', '牛仔'])[1 + i % 6]
+                || (ARRAY['大衣', '衬衫', '毛衣', '长裤', '外套', '围巾'])[1 + (i / 6) % 6]
+                || ' ' || (ARRAY['Merino Wool', 'Cotton', 'Silk', 'Linen', 'Cashmere',
+                                 'Denim'])[1 + (i / 36) % 6]
+                || ' ' || (ARRAY['Coat', 'Shirt', 'Sweater', 'Trousers', 'Jacket',
+                                 'Scarf'])[1 + (i / 216) % 6]
+                || ' #' || i AS title) AS t
+            """,
+            category,
+            total,
+        )
+        await conn.execute("ANALYZE product")
+        plan = await conn.fetch(
+            "EXPLAIN ANALYZE SELECT id FROM product WHERE status = 'ON_SHELF' "
+            "AND ms_search_grams(search_text) @> $1::text[] AND search_text LIKE $2 "
+            "ORDER BY sales_count DESC, id DESC LIMIT 21",
+            ["羊毛"],
+            "%羊毛%",
+        )
+        return [row[0] for row in plan]
+    finally:
+        await conn.close()
+
+
+def listing_figures(seconds: float) -> None:
+    with postgres_database("catalog") as database_url:
+        env = bench_env(database_url)
+        run_cli(env, "migrate")
+        asyncio.run(_seed_listing(database_url, 40))
+        results = {}
+        for label, extra in (("warm", {}), ("cold", {"CATALOG_CACHE_ENABLED": "false"})):
+            with server({**env, **extra}) as srv:
+                body = srv.graphql(LISTING)
+                assert len(body["data"]["products"]["edges"]) == 20, body
+                typename = load(
+                    f"{srv.url}/graphql", method="POST", body={"query": TYPENAME}, seconds=seconds
+                )
+                listing = load(
+                    f"{srv.url}/graphql", method="POST", body={"query": LISTING}, seconds=seconds
+                )
+                print(f"  {label} {{ __typename }}       {typename.line()}")
+                print(f"  {label} products(first: 20) {listing.line()}")
+                results[label] = (listing.requests_per_second, typename.requests_per_second)
+    print(ratio_line("products(first: 20), warm cache / {__typename}", *results["warm"], 0.50))
+    print(ratio_line("products(first: 20), cache off / {__typename}", *results["cold"], 0.25))
+
+
+def main(seconds: float, products: int) -> None:
+    logging.disable(logging.WARNING)
+    print("listing:")
+    listing_figures(seconds)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--products", type=int, default=100_000)
+    args = parser.parse_args()
+    main(args.seconds, args.products)
