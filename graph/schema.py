@@ -46,6 +46,7 @@ from strawberry.types.graphql import OperationType
 from strawberry.utils.await_maybe import await_maybe
 
 from graph.errors import log_unexpected_errors, stamp_result_errors
+from graph.response_cache import execute_cached
 from graph.scalars import SCALAR_OVERRIDES
 from resolvers.accounts.mutations import AccountMutations
 from resolvers.accounts.queries import AccountQueries
@@ -181,16 +182,29 @@ class MicrostoreSchema(strawberry.Schema):
         errors = edge.validate(self._schema, document, edge.all_rules)
         if errors:
             return self._finish(None, errors)
-        result = await await_maybe(
-            execute(
-                self._schema,
-                document,
-                variable_values=variable_values,
-                operation_name=operation_name,
-                context_value=context_value,
-                is_awaitable=optimized_is_awaitable,
-                **execution_context_class_kwargs(self.execution_context_class),
+
+        async def run() -> Any:
+            return await await_maybe(
+                execute(
+                    self._schema,
+                    document,
+                    variable_values=variable_values,
+                    operation_name=operation_name,
+                    context_value=context_value,
+                    is_awaitable=optimized_is_awaitable,
+                    **execution_context_class_kwargs(self.execution_context_class),
+                )
             )
+
+        # Public catalog reads may be answered whole from Redis (graph/response_cache.py).
+        result = await execute_cached(
+            schema=self._schema,
+            document=document,
+            query=query,
+            variables=variable_values,
+            operation_name=operation_name,
+            context=context_value,
+            run=run,
         )
         if result.errors:
             log_unexpected_errors(result.errors)

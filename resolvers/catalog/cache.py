@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 GENERATION_TTL_SECONDS = 24 * 3600
 
 
-def _new_generation() -> str:
+def new_generation() -> str:
     return secrets.token_hex(8)
 
 
@@ -69,7 +69,7 @@ class CatalogCache:
                 keys=[generation_key, value_key],
                 args=[
                     generation or "",
-                    _new_generation(),
+                    new_generation(),
                     body,
                     ttl_seconds,
                     GENERATION_TTL_SECONDS,
@@ -90,7 +90,7 @@ class CatalogCache:
         try:
             async with self.redis.pipeline(transaction=False) as pipe:
                 for key in keys:
-                    pipe.set(key, _new_generation(), ex=GENERATION_TTL_SECONDS)
+                    pipe.set(key, new_generation(), ex=GENERATION_TTL_SECONDS)
                 await pipe.execute()
         except RedisError:
             logger.exception("catalog cache invalidation failed; stale reads until TTL")

@@ -54,6 +54,10 @@ class RedisKeys:
         """A first page of `products(...)`, by the digest of its arguments."""
         return self._key("catalog", "{listing}", "page", digest)
 
+    def catalog_response(self, digest: str) -> str:
+        """A whole GraphQL response of a public catalog read (graph/response_cache.py)."""
+        return self._key("catalog", "{listing}", "response", digest)
+
     def catalog_category_tree(self) -> str:
         return self._key("catalog", "{listing}", "categories")
 
