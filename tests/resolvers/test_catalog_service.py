@@ -1,0 +1,121 @@
+"""Catalog rules below the API: sanitising, search normal form, the cache's fill race."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from resolvers.catalog import service, text
+from resolvers.catalog.data import ProductData
+from tests.support.catalog import cache_of, make_category, make_product
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        '<a href="javascript:alert(1)">x</a>',
+        "<svg><script>alert(1)</script></svg>",
+        "<iframe src=https://evil.example></iframe>",
+        '<p style="background:url(javascript:alert(1))">x</p>',
+        "<scr<script>ipt>alert(1)</script>",
+        '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+        "<body onload=alert(1)>",
+    ],
+)
+def test_no_script_survives_sanitising(html):
+    clean = text.sanitize_description(html).lower()
+
+    assert "<script" not in clean
+    assert "javascript:" not in clean
+    assert "onerror" not in clean and "onload" not in clean
+    assert "<iframe" not in clean and "style=" not in clean
+
+
+def test_sanitising_keeps_formatting_and_safe_links():
+    html = '<h2>Care</h2><p><strong>Wool</strong> <a href="https://shop.example/care">guide</a></p>'
+
+    assert text.sanitize_description(html) == (
+        '<h2>Care</h2><p><strong>Wool</strong> <a href="https://shop.example/care" '
+        'rel="noopener noreferrer nofollow">guide</a></p>'
+    )
+
+
+def test_search_normal_form_folds_width_and_case():
+    assert (
+        text.search_text(title="Ｍｅｒｉｎｏ  WOOL", subtitle="羊毛 大衣")
+        == "merino wool 羊毛 大衣"
+    )
+    assert text.keyword_terms(" Wool  wool COAT ") == ["wool", "coat"]
+    assert text.query_grams(["羊毛大衣", "x"]) == ["x", "大衣", "毛大", "羊毛"]
+
+
+async def test_a_fill_that_raced_an_invalidation_is_dropped(state, redis):
+    """Reader loads the old row, writer commits and invalidates, reader stores: dropped."""
+    cache = cache_of(state)
+    generation_key, value_key = cache.detail_keys(42)
+    await cache.invalidate(product_ids=[42])
+    seen_generation = await redis.get(generation_key)
+
+    async def load_old_row_while_a_writer_invalidates() -> str:
+        await cache.invalidate(product_ids=[42])  # the writer's commit + invalidation
+        return orjson.dumps({"price": "100.00"}).decode()  # what the reader had loaded
+
+    served = await cache.fetch(
+        generation_key=generation_key,
+        value_key=value_key,
+        ttl_seconds=60,
+        load=load_old_row_while_a_writer_invalidates,
+    )
+
+    assert orjson.loads(served) == {"price": "100.00"}  # the reader itself answers with it
+    assert await redis.get(value_key) is None  # but nobody after it gets it from Redis
+    assert await redis.get(generation_key) != seen_generation
+
+
+async def test_a_fill_without_a_race_is_served_from_redis(state, redis):
+    cache = cache_of(state)
+    generation_key, value_key = cache.detail_keys(7)
+    calls = 0
+
+    async def load() -> str:
+        nonlocal calls
+        calls += 1
+        return '{"n": 1}'
+
+    first = await cache.fetch(
+        generation_key=generation_key, value_key=value_key, ttl_seconds=60, load=load
+    )
+    second = await cache.fetch(
+        generation_key=generation_key, value_key=value_key, ttl_seconds=60, load=load
+    )
+
+    assert first == second == '{"n": 1}' and calls == 1
+    assert 0 < await redis.ttl(value_key) <= 60
+
+
+async def test_concurrent_reads_and_a_price_change_never_leave_a_stale_detail(state, app_server):
+    """Readers fill the cache while a staff change lands; afterwards every read is fresh."""
+    import asyncio
+    from decimal import Decimal
+
+    from models import Sku
+
+    cache = cache_of(state)
+    category = await make_category()
+    product = await make_product(cache, category=category, price="100.00")
+    sku = await Sku.get(product_id=product.id)
+
+    async def read() -> ProductData | None:
+        return await service.get_product(cache=cache, product_id=product.id, staff=False)
+
+    async def change() -> None:
+        await service.update_sku(
+            cache=cache, actor_id=None, sku_id=sku.id, changes={"price": Decimal("80.00")}
+        )
+
+    await asyncio.gather(*(read() for _ in range(20)), change(), *(read() for _ in range(20)))
+
+    after = [await read() for _ in range(3)]
+    assert {p.min_price for p in after if p} == {Decimal("80.00")}
