@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
+from decimal import Decimal
 
-from models import Role, User
+from models import Category, Product, ProductStatus, Role, Sku, Store, StoreStock, User
 from resolvers.accounts.service import create_staff
+from resolvers.catalog import service as catalog
 from settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -31,8 +34,77 @@ async def seed_accounts(settings: Settings) -> None:
     )
 
 
+# (top category, subcategory, title, subtitle, colours, sizes, price, compare-at)
+DEMO_PRODUCTS = [
+    ("服装 Clothing", "外套 Coats", "羊毛大衣", "双面羊毛 · 经典驼色", ["驼色", "黑色"], ["S", "M", "L"], "899.00", "1299.00"),
+    ("服装 Clothing", "外套 Coats", "Merino Wool Coat", "Double-faced merino", ["Camel", "Navy"], ["S", "M", "L"], "1099.00", None),
+    ("服装 Clothing", "毛衣 Knitwear", "羊绒毛衣 Cashmere Sweater", "100% cashmere", ["Grey", "Cream"], ["M", "L"], "599.00", None),
+    ("家居 Home", "床品 Bedding", "亚麻被套 Linen Duvet Cover", "Stone-washed linen", ["White", "Sage"], ["Single", "Double"], "459.00", "529.00"),
+]  # fmt: skip
+DEMO_STORE = "Microstore 人民广场店"
+
+
+async def _category(name: str, parent: Category | None = None) -> Category:
+    category, _ = await Category.get_or_create(name=name, parent=parent)
+    return category
+
+
+async def seed_catalog() -> None:
+    """Two-level categories, colour x size products, one store holding some of each."""
+    admin = await User.get_or_none(username=DEMO_ADMIN_USERNAME)
+    for top, sub, title, subtitle, colours, sizes, price, compare_at in DEMO_PRODUCTS:
+        if await Product.exists(title=title):
+            continue
+        category = await _category(sub, await _category(top))
+        skus = [
+            catalog.SkuInput(
+                spec_values=[("颜色 Colour", colour), ("尺码 Size", size)],
+                price=Decimal(price),
+                compare_at_price=Decimal(compare_at) if compare_at else None,
+                stock=20 if size != sizes[-1] else 3,
+            )
+            for colour in colours
+            for size in sizes
+        ]
+        product = await catalog.create_product(
+            cache=None,
+            actor_id=admin.id if admin else None,
+            data=catalog.ProductInput(
+                category_id=category.id,
+                title=title,
+                subtitle=subtitle,
+                description_html=f"<p><strong>{title}</strong>: {subtitle}</p>",
+                images=[f"https://picsum.photos/seed/microstore-{i}/800/800" for i in range(2)],
+                spec_groups=[
+                    catalog.SpecGroupInput("颜色 Colour", colours),
+                    catalog.SpecGroupInput("尺码 Size", sizes),
+                ],
+                skus=skus,
+            ),
+        )
+        now = datetime.now(UTC)
+        await Product.filter(id=product.id).update(
+            status=ProductStatus.ON_SHELF, published_at=now, updated_at=now
+        )
+    store, _ = await Store.get_or_create(
+        name=DEMO_STORE,
+        defaults={
+            "address": "上海市黄浦区人民大道 120 号",
+            "latitude": 31.2304,
+            "longitude": 121.4737,
+            "opening_hours": {
+                day: ["10:00", "22:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+            },
+            "delivery_radius_m": 5000,
+        },
+    )
+    for sku in await Sku.filter(is_active=True):
+        await StoreStock.get_or_create(store=store, sku=sku, defaults={"quantity": 5})
+
+
 async def load_demo_data(*, settings: Settings) -> None:
     if settings.is_production:
         raise RuntimeError("demo data is for development only")
     await seed_accounts(settings)
+    await seed_catalog()
     logger.info("demo data ready")

@@ -48,10 +48,11 @@ def _merge(lines: Iterable[StockLine]) -> list[tuple[int, int]]:
 
 
 def _sql(conn: BaseDBAsyncClient, postgres: str) -> str:
-    # Written once with PostgreSQL placeholders; SQLite takes `?`.
+    # Written once with PostgreSQL placeholders; SQLite takes numbered `?N`, so a
+    # parameter used twice ($1 in _apply) is still bound once.
     if conn.capabilities.dialect == "sqlite":
         for n in range(9, 0, -1):
-            postgres = postgres.replace(f"${n}", "?")
+            postgres = postgres.replace(f"${n}", f"?{n}")
     return postgres
 
 
