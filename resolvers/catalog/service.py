@@ -23,7 +23,7 @@ from pypika_tortoise.terms import Field as SqlField
 from tortoise import connections
 from tortoise.contrib.postgres.array_functions import PostgresArrayOperators
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Case, F, Q, RawSQL, Subquery, When
+from tortoise.expressions import F, Q, Subquery
 from tortoise.functions import Max, Min
 from tortoise.transactions import in_transaction
 
@@ -252,7 +252,9 @@ class ProductSort(StrEnum):
 
 _POPULAR = [SortKey("sales_count", descending=True), SortKey("id", descending=True)]
 SORT_KEYS: dict[ProductSort, list[SortKey]] = {
-    ProductSort.RELEVANCE: _POPULAR,  # without a keyword: most sold first
+    # Every keyword must match; among the matches the most sold come first. (A textual
+    # rank would have to score every match of a broad word before the first page.)
+    ProductSort.RELEVANCE: _POPULAR,
     ProductSort.PRICE_ASC: [SortKey("min_price"), SortKey("id")],
     ProductSort.PRICE_DESC: [SortKey("min_price", descending=True), SortKey("id", descending=True)],
     ProductSort.SALES: _POPULAR,
@@ -263,8 +265,6 @@ SORT_KEYS: dict[ProductSort, list[SortKey]] = {
         SortKey("id", descending=True),
     ],
 }
-# With a keyword: titles starting with the phrase, then containing it, then the rest.
-RELEVANCE_KEYS = [SortKey("relevance", descending=True), *_POPULAR]
 
 
 @dataclass(slots=True)
@@ -341,23 +341,16 @@ async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ProductDa
     terms = text.keyword_terms(query.keyword or "")
     if terms:
         if _is_postgres():
-            # Candidates through the GIN index; the LIKEs below recheck them exactly.
-            qs = qs.annotate(keyword_match=_grams_match(text.query_grams(terms))).filter(
-                keyword_match=True
+            # Candidates through the GIN index; the LIKEs below recheck them exactly. As a
+            # subquery the gram function stays in the index condition, out of the select list.
+            candidates = (
+                Product.annotate(keyword_match=_grams_match(text.query_grams(terms)))
+                .filter(keyword_match=True)
+                .values("id")
             )
+            qs = qs.filter(id__in=Subquery(candidates))
         for term in terms:
             qs = qs.filter(search_text__contains=term)
-        if query.sort == ProductSort.RELEVANCE:
-            phrase = " ".join(terms)
-            qs = qs.annotate(
-                relevance=Case(
-                    # Constants as SQL, not parameters: a parameter here is typed as text.
-                    When(search_text__startswith=phrase, then=RawSQL("2")),
-                    When(search_text__contains=phrase, then=RawSQL("1")),
-                    default=RawSQL("0"),
-                )
-            )
-            keys = RELEVANCE_KEYS
     page = await paginate(qs.only(*LISTING_FIELDS), first=query.first, after=query.after, keys=keys)
     return Page(
         rows=[ProductData.from_model(r, with_description=False) for r in page.rows],

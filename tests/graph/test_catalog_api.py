@@ -280,15 +280,16 @@ async def test_keyword_search_finds_chinese_and_english_substrings(
     assert {e["node"]["title"] for e in data["products"]["edges"]} == expected
 
 
-async def test_relevance_puts_titles_starting_with_the_keyword_first(api, cache, coats):
-    await make_product(cache, category=coats, title="Merino Wool Coat")
+async def test_relevance_ranks_matches_by_sales(api, cache, coats):
+    coat = await make_product(cache, category=coats, title="Merino Wool Coat")
     await make_product(cache, category=coats, title="Wool Scarf")
+    await Product.filter(id=coat.id).update(sales_count=10)
 
     data = await api.execute(PRODUCTS, {"filter": {"keyword": "wool"}, "sort": "RELEVANCE"})
 
     assert [e["node"]["title"] for e in data["products"]["edges"]] == [
-        "Wool Scarf",
         "Merino Wool Coat",
+        "Wool Scarf",
     ]
 
 
