@@ -145,7 +145,7 @@ async def _product_page_queries(database_url: str) -> tuple[int, int]:
         env="development",
         database_url=database_url,
         redis_url=bench_env(database_url)["REDIS_URL"],
-        redis_prefix="msbench:page:",
+        redis_prefix=bench_env(database_url)["REDIS_PREFIX"],
         embedded_worker=False,
     )
     app = main.create_app(settings)
