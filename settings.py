@@ -6,6 +6,7 @@ and the CLI can build their own without touching `os.environ`.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -18,6 +19,9 @@ BASE_DIR = Path(__file__).resolve().parent
 # Development defaults. Production refuses to start while any of these is still in use.
 DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-in-production"
 MIN_SECRET_LENGTH = 32
+# SM4 keys are 128 bits (32 hex characters); "key id:hex key" pairs.
+DEV_FIELD_ENCRYPTION_KEYS = {"dev1": "6d6963726f73746f72652d6465762d31"}
+DEV_BLIND_INDEX_KEY = "dev-only-blind-index-key-change-me-in-production"
 
 
 class InsecureSettingsError(RuntimeError):
@@ -80,6 +84,28 @@ class Settings(BaseSettings):
     catalog_listing_ttl_seconds: int = 60
     # nearbyStores looks no further than this unless asked to.
     stores_search_radius_km: float = 50.0
+    # --- field encryption (SM4) ---------------------------------------------------------
+    # Phone numbers and street addresses are SM4-encrypted at rest. Every key that ever
+    # encrypted a stored value stays here (comma-separated "id:32 hex chars"); the active
+    # id encrypts new values. A blind index (HMAC) makes phone numbers searchable.
+    field_encryption_keys: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=lambda: dict(DEV_FIELD_ENCRYPTION_KEYS)
+    )
+    field_encryption_key_id: str = "dev1"
+    blind_index_key: str = DEV_BLIND_INDEX_KEY
+
+    # --- cart, checkout and orders -----------------------------------------------------
+    cart_max_quantity_per_line: int = 99
+    cart_max_lines: int = 100
+    address_book_max: int = 20
+    order_payment_timeout_seconds: int = 30 * 60
+    order_auto_confirm_days: int = 7
+    after_sale_window_days: int = 7
+    express_fee: Decimal = Decimal("10.00")
+    express_free_threshold: Decimal = Decimal("99.00")
+    courier_fee: Decimal = Decimal("6.00")
+    courier_prep_minutes: int = 20
+    courier_speed_kmh: float = 15.0
 
     # --- logging -----------------------------------------------------------------------
     log_level: str = "INFO"
@@ -97,6 +123,20 @@ class Settings(BaseSettings):
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("field_encryption_keys", mode="before")
+    @classmethod
+    def _parse_field_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            pairs = [item.strip() for item in value.split(",") if item.strip()]
+            keys = {}
+            for pair in pairs:
+                key_id, sep, key = pair.partition(":")
+                if not sep or not key_id.strip():
+                    raise ValueError("FIELD_ENCRYPTION_KEYS takes id:hexkey pairs")
+                keys[key_id.strip()] = key.strip()
+            return keys
         return value
 
     @model_validator(mode="after")
@@ -131,6 +171,13 @@ class Settings(BaseSettings):
                 reasons.append(f"{name} is the development default")
             elif len(value) < MIN_SECRET_LENGTH:
                 reasons.append(f"{name} is shorter than {MIN_SECRET_LENGTH} characters")
+        dev_keys = set(DEV_FIELD_ENCRYPTION_KEYS.values())
+        if any(key in dev_keys for key in self.field_encryption_keys.values()):
+            reasons.append("FIELD_ENCRYPTION_KEYS holds the development key")
+        if self.blind_index_key == DEV_BLIND_INDEX_KEY:
+            reasons.append("BLIND_INDEX_KEY is the development default")
+        elif len(self.blind_index_key) < MIN_SECRET_LENGTH:
+            reasons.append(f"BLIND_INDEX_KEY is shorter than {MIN_SECRET_LENGTH} characters")
         if self.wechat_app_secret == "dev-wechat-secret":
             reasons.append("WECHAT_APP_SECRET is the development default")
         if self.redis_url.startswith("memory://"):

@@ -78,3 +78,52 @@ class Loaders:
     def store_quantity(self) -> DataLoader[tuple[int, int], int]:
         """Units a store holds of a SKU, keyed by (store id, sku id)."""
         return DataLoader(load_fn=stores.store_quantities)
+
+    # --- cart and orders (children grouped by their order: one query per page of orders) ---
+    @cached_property
+    def order_by_id(self) -> DataLoader[int, models.Order | None]:
+        return _by_id(models.Order)
+
+    @cached_property
+    def order_lines_by_order(self) -> DataLoader[int, list[models.OrderLine]]:
+        return _children(models.OrderLine, "order_id")
+
+    @cached_property
+    def order_events_by_order(self) -> DataLoader[int, list[models.OrderEvent]]:
+        return _children(models.OrderEvent, "order_id")
+
+    @cached_property
+    def shipments_by_order(self) -> DataLoader[int, list[models.Shipment]]:
+        return _children(models.Shipment, "order_id")
+
+    @cached_property
+    def order_notes_by_order(self) -> DataLoader[int, list[models.OrderNote]]:
+        return _children(models.OrderNote, "order_id")
+
+    @cached_property
+    def after_sales_by_order(self) -> DataLoader[int, list[models.AfterSale]]:
+        return _children(models.AfterSale, "order_id")
+
+    @cached_property
+    def after_sale_lines_by_after_sale(self) -> DataLoader[int, list[models.AfterSaleLine]]:
+        return _children(models.AfterSaleLine, "after_sale_id")
+
+    @cached_property
+    def payments_by_order(self) -> DataLoader[int, list[models.Payment]]:
+        return _children(models.Payment, "order_id")
+
+    @cached_property
+    def refunds_by_order(self) -> DataLoader[int, list[models.Refund]]:
+        return _children(models.Refund, "order_id")
+
+
+def _children(model: type, parent: str) -> DataLoader:
+    """Rows grouped by a foreign key, in id order: `loader.load(parent_id) -> [rows]`."""
+
+    async def load(ids: list[int]) -> list[list]:
+        groups: dict[int, list] = {i: [] for i in ids}
+        for row in await model.filter(**{f"{parent}__in": list(set(ids))}).order_by("id"):
+            groups[getattr(row, parent)].append(row)
+        return [groups[i] for i in ids]
+
+    return DataLoader(load_fn=load)

@@ -50,8 +50,14 @@ from graph.response_cache import execute_cached
 from graph.scalars import SCALAR_OVERRIDES
 from resolvers.accounts.mutations import AccountMutations
 from resolvers.accounts.queries import AccountQueries
+from resolvers.addresses.mutations import AddressMutations
+from resolvers.addresses.queries import AddressQueries
+from resolvers.cart.mutations import CartMutations
+from resolvers.cart.queries import CartQueries
 from resolvers.catalog.mutations import CatalogMutations
 from resolvers.catalog.queries import CatalogQueries
+from resolvers.orders.mutations import OrderMutations
+from resolvers.orders.queries import OrderQueries
 from resolvers.stores.mutations import StoreMutations
 from resolvers.stores.queries import StoreQueries
 from settings import Settings
@@ -69,8 +75,22 @@ def _core_queries() -> type:
     return CoreQueries
 
 
-QUERIES: tuple[type, ...] = (AccountQueries, CatalogQueries, StoreQueries)
-MUTATIONS: tuple[type, ...] = (AccountMutations, CatalogMutations, StoreMutations)
+QUERIES: tuple[type, ...] = (
+    AccountQueries,
+    CatalogQueries,
+    StoreQueries,
+    AddressQueries,
+    CartQueries,
+    OrderQueries,
+)
+MUTATIONS: tuple[type, ...] = (
+    AccountMutations,
+    CatalogMutations,
+    StoreMutations,
+    AddressMutations,
+    CartMutations,
+    OrderMutations,
+)
 SUBSCRIPTIONS: tuple[type, ...] = ()
 
 

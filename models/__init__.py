@@ -1,7 +1,9 @@
 """Tortoise models, one module per domain, all re-exported here for Tortoise discovery."""
 
 from models.accounts import STAFF_ROLES, RefreshToken, Role, User
+from models.addresses import Address
 from models.audit import AuditLog
+from models.cart import CartLine
 from models.catalog import (
     Category,
     Favorite,
@@ -12,18 +14,54 @@ from models.catalog import (
     StockLedger,
 )
 from models.events import OutboxEvent
+from models.orders import (
+    ActorRole,
+    AfterSale,
+    AfterSaleKind,
+    AfterSaleLine,
+    AfterSaleStatus,
+    DeliveryMethod,
+    Order,
+    OrderEvent,
+    OrderEventKind,
+    OrderLine,
+    OrderNote,
+    OrderStatus,
+    Shipment,
+)
+from models.payments import Payment, PaymentStatus, Refund, RefundReason, RefundStatus
 from models.stores import Store, StoreStock
 
 __all__ = [
     "STAFF_ROLES",
+    "ActorRole",
+    "Address",
+    "AfterSale",
+    "AfterSaleKind",
+    "AfterSaleLine",
+    "AfterSaleStatus",
     "AuditLog",
+    "CartLine",
     "Category",
+    "DeliveryMethod",
     "Favorite",
+    "Order",
+    "OrderEvent",
+    "OrderEventKind",
+    "OrderLine",
+    "OrderNote",
+    "OrderStatus",
     "OutboxEvent",
+    "Payment",
+    "PaymentStatus",
     "Product",
     "ProductStatus",
     "RefreshToken",
+    "Refund",
+    "RefundReason",
+    "RefundStatus",
     "Role",
+    "Shipment",
     "Sku",
     "StockChangeReason",
     "StockLedger",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from resolvers.accounts import service as accounts
 from resolvers.core.state import AppState
 from resolvers.core.worker import PeriodicJob
+from resolvers.orders import timers as order_timers
 
 
 async def _purge_refresh_tokens(state: AppState) -> int:
@@ -15,7 +16,24 @@ async def _republish_events(state: AppState) -> int:
     return await state.events.republish_pending()
 
 
+async def _close_unpaid_orders(state: AppState) -> int:
+    # Keep sweeping while batches come back full (a flash sale leaves many unpaid orders).
+    total = 0
+    for _ in range(20):
+        closed = await order_timers.close_expired_orders(state=state)
+        total += closed
+        if closed < order_timers.BATCH:
+            break
+    return total
+
+
+async def _complete_delivered_orders(state: AppState) -> int:
+    return await order_timers.complete_delivered_orders(state=state)
+
+
 JOBS: list[PeriodicJob] = [
     PeriodicJob("purge-refresh-tokens", interval_seconds=3600, run=_purge_refresh_tokens),
     PeriodicJob("republish-events", interval_seconds=2, run=_republish_events),
+    PeriodicJob("close-unpaid-orders", interval_seconds=15, run=_close_unpaid_orders),
+    PeriodicJob("complete-delivered-orders", interval_seconds=300, run=_complete_delivered_orders),
 ]

@@ -8,6 +8,7 @@ import httpx
 from broadcaster import Broadcast
 from redis.asyncio import Redis
 
+from resolvers.core.crypto import FieldCipher
 from resolvers.core.keys import RedisKeys
 from resolvers.core.outbox import EventPublisher
 from resolvers.core.ratelimit import RateLimiter
@@ -25,8 +26,12 @@ class AppState:
     scripts: LuaScripts = field(init=False)
     limiter: RateLimiter = field(init=False)
     events: EventPublisher = field(init=False)
+    crypto: FieldCipher = field(init=False)
 
     def __post_init__(self) -> None:
+        # SM4 known-answer test first: a process that cannot protect personal data at rest
+        # must not start (raises CryptoUnavailable).
+        self.crypto = FieldCipher.from_settings(self.settings)
         self.keys = RedisKeys(self.settings.redis_prefix)
         self.scripts = LuaScripts(self.redis)
         self.limiter = RateLimiter(self.redis, self.keys, self.scripts)

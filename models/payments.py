@@ -1,0 +1,96 @@
+"""Money in and out: payment attempts and refunds, as orders need them.
+
+The provider layer (WeChat Pay, Stripe, sandbox) lives in resolvers/payments; how orders and
+providers meet is documented in resolvers/orders/payment_hook.py.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.catalog import MONEY
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "PENDING"  # handed to a provider, waiting for its answer
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CLOSED = "CLOSED"  # the order closed before money arrived (closed with the provider too)
+
+
+class RefundStatus(StrEnum):
+    PENDING = "PENDING"  # waiting for the payments processor
+    PROCESSING = "PROCESSING"  # sent to the provider, waiting for its answer
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"  # the provider refused; staff may retry (same out_refund_no)
+
+
+class RefundReason(StrEnum):
+    AFTER_SALE = "AFTER_SALE"
+    LATE_PAYMENT = "LATE_PAYMENT"  # paid after the order was closed or cancelled
+    DUPLICATE_PAYMENT = "DUPLICATE_PAYMENT"  # a second attempt paid an already paid order
+
+
+class Payment(Model):
+    """One attempt to pay an order with one provider."""
+
+    id = fields.BigIntField(primary_key=True)
+    order: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Order", related_name="payments", on_delete=fields.RESTRICT
+    )
+    provider = fields.CharField(max_length=16)  # "wechat", "stripe", "sandbox"
+    # Our reference at the provider; unique, so one notification finds one attempt.
+    out_trade_no = fields.CharField(max_length=32, unique=True)
+    # The provider's id for the money movement; unique, so it is applied once.
+    provider_transaction_id = fields.CharField(max_length=64, unique=True, null=True)
+    amount = fields.DecimalField(**MONEY)
+    currency = fields.CharField(max_length=3, default="CNY")
+    status = fields.CharEnumField(PaymentStatus, max_length=16, default=PaymentStatus.PENDING)
+    paid_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "payment"
+        indexes = (("order_id", "status"),)
+
+    def __str__(self) -> str:
+        return f"Payment#{self.id} {self.provider} {self.out_trade_no} {self.status}"
+
+
+class Refund(Model):
+    """Money going back. Created PENDING by orders; executed by the payments processor."""
+
+    id = fields.BigIntField(primary_key=True)
+    order: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Order", related_name="refunds", on_delete=fields.RESTRICT
+    )
+    payment: fields.ForeignKeyRelation[Payment] = fields.ForeignKeyField(
+        "models.Payment", related_name="refunds", on_delete=fields.RESTRICT
+    )
+    after_sale: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.AfterSale", related_name="refunds", null=True, on_delete=fields.RESTRICT
+    )
+    # Stable and derived from what caused it, so a retried request is the same refund at
+    # the provider (WeChat and Stripe both deduplicate on it).
+    out_refund_no = fields.CharField(max_length=64, unique=True)
+    provider_refund_id = fields.CharField(max_length=64, unique=True, null=True)
+    amount = fields.DecimalField(**MONEY)
+    currency = fields.CharField(max_length=3, default="CNY")
+    reason = fields.CharEnumField(RefundReason, max_length=24)
+    status = fields.CharEnumField(RefundStatus, max_length=16, default=RefundStatus.PENDING)
+    failure_reason = fields.CharField(max_length=255, default="")
+    attempts = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    completed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "refund"
+        indexes = (("status", "created_at"), ("order_id", "id"))
+
+    def __str__(self) -> str:
+        return f"Refund#{self.id} {self.out_refund_no} {self.amount} {self.status}"

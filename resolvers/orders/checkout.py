@@ -1,0 +1,317 @@
+"""Checkout: turn what the shopper asks for into a priced quote, for preview and for placing.
+
+`build_checkout` is what `checkoutPreview` shows and what `orderCreate` writes, so the two
+can never disagree: lines and prices read from the database now, the discount pipeline,
+the delivery method's fee and reach. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import orjson
+
+from models import Address, CartLine, DeliveryMethod, Sku, Store
+from resolvers.addresses import service as addresses
+from resolvers.cart.service import cover_image, sku_on_sale, spec_text
+from resolvers.core.crypto import FieldCipher
+from resolvers.core.errors import DomainError, DomainErrors
+from resolvers.orders import delivery, pricing
+from resolvers.orders.errors import OrderErrorCode
+from settings import Settings
+
+MAX_NOTE_LENGTH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class BuyItem:
+    sku_id: int
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutRequest:
+    """What the client chose. Prices are never part of it."""
+
+    delivery_method: DeliveryMethod
+    # Cart lines to buy; None = every selected line of the cart.
+    line_ids: tuple[int, ...] | None = None
+    # "Buy now" items that bypass the cart; exclusive with line_ids.
+    items: tuple[BuyItem, ...] | None = None
+    # EXPRESS / COURIER: None = the shopper's default address.
+    address_id: int | None = None
+    # PICKUP: required; COURIER: optional (None = the nearest store that reaches).
+    store_id: int | None = None
+    note: str = ""
+
+    def fingerprint(self) -> str:
+        """sha256 of the request, to tell a retry from a different request under one key."""
+        canonical = {
+            "deliveryMethod": str(self.delivery_method),
+            "lineIds": sorted(self.line_ids) if self.line_ids is not None else None,
+            "items": sorted((i.sku_id, i.quantity) for i in self.items)
+            if self.items is not None
+            else None,
+            "addressId": self.address_id,
+            "storeId": self.store_id,
+            "note": self.note.strip(),
+        }
+        return hashlib.sha256(orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+@dataclass(slots=True)
+class Checkout:
+    request: CheckoutRequest
+    quote: pricing.Quote
+    address: Address | None = None
+    store: Store | None = None
+    courier_distance_m: int | None = None
+    courier_eta: datetime | None = None
+    # Line index -> field path in the request, for errors found later (stock taking).
+    line_fields: list[list[str]] = field(default_factory=list)
+
+    @property
+    def cart_line_ids(self) -> list[int]:
+        return [line.cart_line_id for line in self.quote.lines if line.cart_line_id is not None]
+
+
+def _priced(sku: Sku, quantity: int, cart_line_id: int | None) -> pricing.PricedLine:
+    product = sku.product
+    return pricing.PricedLine(
+        sku_id=sku.id,
+        product_id=product.id,
+        title=product.title,
+        spec_text=spec_text(product, sku),
+        image_url=cover_image(product),
+        unit_price=sku.price,
+        quantity=quantity,
+        cart_line_id=cart_line_id,
+    )
+
+
+def _line_checks(
+    sku: Sku | None, quantity: int, field_path: list[str], settings: Settings
+) -> DomainError | None:
+    if quantity <= 0:
+        return DomainError(
+            OrderErrorCode.INVALID_QUANTITY, "Quantity must be at least 1", field=field_path
+        )
+    if quantity > settings.cart_max_quantity_per_line:
+        return DomainError(
+            OrderErrorCode.QUANTITY_LIMIT_EXCEEDED,
+            f"At most {settings.cart_max_quantity_per_line} of one item per order",
+            field=field_path,
+        )
+    if sku is None:
+        return DomainError(OrderErrorCode.SKU_NOT_FOUND, "No such SKU", field=field_path)
+    if not sku_on_sale(sku):
+        return DomainError(
+            OrderErrorCode.PRODUCT_NOT_AVAILABLE,
+            f"{sku.product.title} is no longer on sale",
+            field=field_path,
+        )
+    if sku.stock < quantity:
+        return DomainError(
+            OrderErrorCode.INSUFFICIENT_STOCK,
+            f"Only {max(sku.stock, 0)} of {sku.product.title} left",
+            field=field_path,
+        )
+    return None
+
+
+async def _lines(
+    *, user_id: int, request: CheckoutRequest, settings: Settings
+) -> tuple[list[pricing.PricedLine], list[list[str]]]:
+    errors: list[DomainError] = []
+    lines: list[pricing.PricedLine] = []
+    fields: list[list[str]] = []
+    if request.items is not None:
+        if request.line_ids is not None:
+            raise DomainError(
+                OrderErrorCode.INVALID, "Give lineIds or items, not both", field=["items"]
+            )
+        skus = {
+            sku.id: sku
+            for sku in await Sku.filter(id__in=[i.sku_id for i in request.items]).select_related(
+                "product"
+            )
+        }
+        for i, item in enumerate(request.items):
+            path = ["items", str(i)]
+            problem = _line_checks(skus.get(item.sku_id), item.quantity, path, settings)
+            if problem:
+                errors.append(problem)
+            else:
+                lines.append(_priced(skus[item.sku_id], item.quantity, None))
+                fields.append(path)
+    else:
+        query = CartLine.filter(user_id=user_id).select_related("sku__product")
+        if request.line_ids is None:
+            cart = await query.filter(selected=True).order_by("-id")
+            positions = [["lineIds", str(i)] for i in range(len(cart))]
+        else:
+            by_id = {line.id: line for line in await query.filter(id__in=list(request.line_ids))}
+            cart = []
+            positions = []
+            for i, line_id in enumerate(request.line_ids):
+                path = ["lineIds", str(i)]
+                if line_id not in by_id:
+                    # Another shopper's cart line is just as missing.
+                    errors.append(
+                        DomainError(OrderErrorCode.LINE_NOT_FOUND, "No such cart line", field=path)
+                    )
+                else:
+                    cart.append(by_id[line_id])
+                    positions.append(path)
+        for line, path in zip(cart, positions, strict=True):
+            problem = _line_checks(line.sku, line.quantity, path, settings)
+            if problem:
+                errors.append(problem)
+            else:
+                lines.append(_priced(line.sku, line.quantity, line.id))
+                fields.append(path)
+    if errors:
+        raise DomainErrors(errors)
+    if not lines:
+        raise DomainError(
+            OrderErrorCode.NOTHING_TO_CHECK_OUT,
+            "Select something to buy first",
+            field=["lineIds"] if request.items is None else ["items"],
+        )
+    if len(lines) > settings.cart_max_lines:
+        raise DomainError(
+            OrderErrorCode.INVALID, f"At most {settings.cart_max_lines} lines per order"
+        )
+    return lines, fields
+
+
+async def _address(*, user_id: int, address_id: int | None) -> Address:
+    if address_id is None:
+        address = await addresses.get_default(user_id=user_id)
+        if address is None:
+            raise DomainError(
+                OrderErrorCode.ADDRESS_REQUIRED, "Add a delivery address", field=["addressId"]
+            )
+        return address
+    address = await Address.get_or_none(id=address_id, user_id=user_id)
+    if address is None:
+        raise DomainError(OrderErrorCode.ADDRESS_NOT_FOUND, "No such address", field=["addressId"])
+    return address
+
+
+async def build_checkout(
+    *,
+    settings: Settings,
+    user_id: int,
+    request: CheckoutRequest,
+    now: datetime | None = None,
+) -> Checkout:
+    """Price a request; raises DomainError(s) for anything that stops it being placed."""
+    now = now or datetime.now(UTC)
+    if len(request.note) > MAX_NOTE_LENGTH:
+        raise DomainError(
+            OrderErrorCode.INVALID, f"At most {MAX_NOTE_LENGTH} characters", field=["note"]
+        )
+    lines, fields = await _lines(user_id=user_id, request=request, settings=settings)
+    quote = pricing.Quote(user_id=user_id, delivery_method=request.delivery_method, lines=lines)
+    checkout = Checkout(request=request, quote=quote, line_fields=fields)
+    await pricing.apply_discounts(quote)
+
+    method = request.delivery_method
+    if method == DeliveryMethod.PICKUP:
+        if request.store_id is None:
+            raise DomainError(
+                OrderErrorCode.STORE_REQUIRED, "Choose a store to pick up at", field=["storeId"]
+            )
+        store = await Store.get_or_none(id=request.store_id, is_active=True)
+        if store is None:
+            raise DomainError(OrderErrorCode.STORE_NOT_FOUND, "No such store", field=["storeId"])
+        checkout.store = store
+        quote.shipping_fee = pricing.ZERO
+        return checkout
+
+    checkout.address = await _address(user_id=user_id, address_id=request.address_id)
+    if method == DeliveryMethod.EXPRESS:
+        quote.shipping_fee = delivery.express_fee(quote.goods_total, settings)
+        return checkout
+
+    # COURIER
+    address = checkout.address
+    if address.latitude is None or address.longitude is None:
+        raise DomainError(
+            OrderErrorCode.ADDRESS_WITHOUT_LOCATION,
+            "Same-city delivery needs the address's location",
+            field=["addressId"],
+        )
+    if request.store_id is not None and not await Store.exists(id=request.store_id, is_active=True):
+        raise DomainError(OrderErrorCode.STORE_NOT_FOUND, "No such store", field=["storeId"])
+    stores = await Store.filter(is_active=True)
+    route = delivery.courier_route(
+        stores, address.latitude, address.longitude, store_id=request.store_id
+    )
+    if route is None:
+        raise DomainError(
+            OrderErrorCode.OUT_OF_DELIVERY_RANGE,
+            "No store delivers this far; choose express delivery or pickup",
+            field=["addressId"],
+        )
+    checkout.store = route.store
+    checkout.courier_distance_m = route.distance_m
+    checkout.courier_eta = route.eta(now, settings)
+    quote.shipping_fee = pricing.money(settings.courier_fee)
+    return checkout
+
+
+def address_snapshot(address: Address, crypto: FieldCipher) -> dict[str, object]:
+    """Order columns copied from an address. The ciphertexts are re-encrypted under the
+    order's own context, so an address ciphertext cannot be pasted into an order."""
+    phone = crypto.decrypt(address.phone_encrypted, context=addresses.PHONE_CONTEXT)
+    detail = crypto.decrypt(address.detail_encrypted, context=addresses.DETAIL_CONTEXT)
+    return snapshot_fields(
+        crypto,
+        recipient_name=address.recipient_name,
+        phone=phone,
+        province=address.province,
+        city=address.city,
+        district=address.district,
+        detail=detail,
+        latitude=address.latitude,
+        longitude=address.longitude,
+    )
+
+
+ORDER_PHONE_CONTEXT = "order.phone"
+ORDER_DETAIL_CONTEXT = "order.detail"
+
+
+def snapshot_fields(
+    crypto: FieldCipher,
+    *,
+    recipient_name: str,
+    phone: str,
+    province: str,
+    city: str,
+    district: str,
+    detail: str,
+    latitude: float | None,
+    longitude: float | None,
+) -> dict[str, object]:
+    return {
+        "recipient_name": recipient_name,
+        "recipient_phone_encrypted": crypto.encrypt(phone, context=ORDER_PHONE_CONTEXT),
+        # The same index as the address book's, so one phone finds both.
+        "recipient_phone_index": addresses.phone_index(crypto, phone),
+        "province": province,
+        "city": city,
+        "district": district,
+        "address_detail_encrypted": crypto.encrypt(detail, context=ORDER_DETAIL_CONTEXT),
+        "latitude": latitude,
+        "longitude": longitude,
+    }
+
+
+def totals_match(expected: Decimal | None, quote: pricing.Quote) -> bool:
+    return expected is None or pricing.money(expected) == pricing.money(quote.total)

@@ -1,0 +1,171 @@
+"""Prices, discounts and totals: computed here, never taken from a client.
+
+    subtotal      sum of unit price x quantity (prices read from the database now)
+  - discounts     DISCOUNT_PIPELINE, in order: each adjuster sees the quote so far
+  + shipping      resolvers/orders/delivery.py (free-over-threshold looks at goods after discounts)
+  = total
+
+Campaigns plug in by appending an `Adjuster` to `DISCOUNT_PIPELINE` (a flash-sale price,
+then coupons, then points, ...). An adjuster
+
+* `adjust(quote)` returns the discounts it grants (positive amounts taken off the goods);
+* `reserve(order=, adjustment=)` claims what it granted (marks a coupon used, spends points)
+  in the transaction that creates the order; raising DomainError there cancels the order;
+* `release(order=, adjustment=)` gives it back in the transaction that closes or cancels
+  the order (the close timer and cancellation both call it, exactly once per order).
+
+The order stores its adjustments (code, label, amount, reference), so a release finds the
+adjuster by `code` even after a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+from typing import Any, Protocol
+
+from models import DeliveryMethod, Order
+
+logger = logging.getLogger(__name__)
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def money(value: Decimal | int | str) -> Decimal:
+    return Decimal(value).quantize(CENT)
+
+
+@dataclass(frozen=True, slots=True)
+class PricedLine:
+    sku_id: int
+    product_id: int
+    title: str
+    spec_text: str
+    image_url: str
+    unit_price: Decimal
+    quantity: int
+    cart_line_id: int | None = None
+
+    @property
+    def line_total(self) -> Decimal:
+        return money(self.unit_price * self.quantity)
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    code: str  # the adjuster's code, e.g. "coupon"
+    label: str  # shown to the shopper, e.g. "满100减10"
+    amount: Decimal  # taken off the goods; positive
+    reference: str = ""  # what `reserve` / `release` act on, e.g. a coupon id
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "label": self.label,
+            "amount": str(self.amount),
+            "reference": self.reference,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Adjustment:
+        return cls(
+            code=str(data["code"]),
+            label=str(data.get("label", "")),
+            amount=Decimal(str(data["amount"])),
+            reference=str(data.get("reference", "")),
+        )
+
+
+@dataclass(slots=True)
+class Quote:
+    user_id: int
+    delivery_method: DeliveryMethod
+    lines: list[PricedLine]
+    adjustments: list[Adjustment] = field(default_factory=list)
+    shipping_fee: Decimal = ZERO
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((line.line_total for line in self.lines), ZERO)
+
+    @property
+    def discount_total(self) -> Decimal:
+        return sum((a.amount for a in self.adjustments), ZERO)
+
+    @property
+    def goods_total(self) -> Decimal:
+        """What the goods cost after the discounts so far."""
+        return self.subtotal - self.discount_total
+
+    @property
+    def total(self) -> Decimal:
+        return self.goods_total + self.shipping_fee
+
+    def discount_shares(self) -> list[Decimal]:
+        """Each line's share of the discounts, proportional to its total, in cents; the last
+        line takes the rounding remainder so the shares add up exactly."""
+        discount = self.discount_total
+        subtotal = self.subtotal
+        if discount == ZERO or subtotal == ZERO:
+            return [ZERO] * len(self.lines)
+        shares = [
+            (discount * line.line_total / subtotal).quantize(CENT, rounding=ROUND_DOWN)
+            for line in self.lines[:-1]
+        ]
+        shares.append(discount - sum(shares, ZERO))
+        return shares
+
+
+class Adjuster(Protocol):
+    code: str
+
+    async def adjust(self, quote: Quote) -> Sequence[Adjustment]: ...
+
+    async def reserve(self, *, order: Order, adjustment: Adjustment) -> None: ...
+
+    async def release(self, *, order: Order, adjustment: Adjustment) -> None: ...
+
+
+# Campaigns append here, in the order they apply. Empty until campaigns exist.
+DISCOUNT_PIPELINE: list[Adjuster] = []
+
+
+def _adjuster(code: str) -> Adjuster | None:
+    return next((a for a in DISCOUNT_PIPELINE if a.code == code), None)
+
+
+async def apply_discounts(quote: Quote) -> None:
+    """Run the pipeline; a discount never takes the goods below zero."""
+    for adjuster in DISCOUNT_PIPELINE:
+        for adjustment in await adjuster.adjust(quote):
+            amount = min(money(adjustment.amount), quote.goods_total)
+            if amount > ZERO:
+                quote.adjustments.append(
+                    Adjustment(adjustment.code, adjustment.label, amount, adjustment.reference)
+                )
+
+
+async def reserve_benefits(order: Order, adjustments: Sequence[Adjustment]) -> None:
+    for adjustment in adjustments:
+        adjuster = _adjuster(adjustment.code)
+        if adjuster is not None:
+            await adjuster.reserve(order=order, adjustment=adjustment)
+
+
+async def release_benefits(order: Order) -> None:
+    """Give back what the order reserved; called once, when it closes or is cancelled."""
+    for data in order.adjustments or []:
+        adjustment = Adjustment.from_json(data)
+        adjuster = _adjuster(adjustment.code)
+        if adjuster is None:
+            logger.warning(
+                "order %s: no adjuster %r to release %r",
+                order.id,
+                adjustment.code,
+                adjustment.reference,
+            )
+            continue
+        await adjuster.release(order=order, adjustment=adjustment)

@@ -1,0 +1,522 @@
+"""Placing orders and living with them: the customer's and the staff's order operations.
+
+Placing (`create_order`) is idempotent per (shopper, idempotency key), Stripe's way: the
+same key with the same request returns the order it made; the same key with a different
+request is IDEMPOTENCY_MISMATCH. Concurrent duplicates meet at the unique constraint on
+(user_id, idempotency_key): the order row is inserted first in the transaction, so every
+duplicate blocks on the winner's uncommitted index entry, fails with a unique violation
+once the winner commits, rolls back everything it did, and answers with the winner's order.
+Stock is taken last, so the hot SKU rows stay locked only for the end of the transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models import (
+    ActorRole,
+    CartLine,
+    DeliveryMethod,
+    Order,
+    OrderEvent,
+    OrderEventKind,
+    OrderLine,
+    OrderNote,
+    OrderStatus,
+    Payment,
+    PaymentStatus,
+    Shipment,
+    StockChangeReason,
+    Store,
+)
+from resolvers.addresses.service import AddressData, phone_index, validate_address
+from resolvers.catalog import stock
+from resolvers.core.crypto import normalise_phone
+from resolvers.core.errors import DomainError, DomainErrors
+from resolvers.core.pagination import Page, SortKey, paginate
+from resolvers.core.state import AppState
+from resolvers.orders import checkout as checkout_rules
+from resolvers.orders import delivery, lifecycle, pricing
+from resolvers.orders.checkout import Checkout, CheckoutRequest
+from resolvers.orders.errors import OrderErrorCode
+from resolvers.orders.lifecycle import Actor, OrderAction
+from resolvers.orders.numbers import new_number
+
+logger = logging.getLogger(__name__)
+
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_\-:.]{8,64}")
+ORDER_KEYS = [SortKey("created_at", descending=True), SortKey("id", descending=True)]
+MAX_NOTE_LENGTH = 500
+MAX_CARRIER_LENGTH = 32
+MAX_TRACKING_LENGTH = 64
+# Statuses in which the goods have not left yet, so the address may still change.
+ADDRESS_EDITABLE = frozenset({OrderStatus.PENDING_PAYMENT, OrderStatus.PAID})
+
+
+def customer(user_id: int) -> Actor:
+    return Actor(ActorRole.CUSTOMER, user_id)
+
+
+def staff(user_id: int) -> Actor:
+    return Actor(ActorRole.STAFF, user_id)
+
+
+# --- checkout and placing ---------------------------------------------------------------------
+
+
+async def preview_checkout(*, state: AppState, user_id: int, request: CheckoutRequest) -> Checkout:
+    return await checkout_rules.build_checkout(
+        settings=state.settings, user_id=user_id, request=request
+    )
+
+
+def _check_key(key: str) -> str:
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        raise DomainError(
+            OrderErrorCode.IDEMPOTENCY_KEY_INVALID,
+            "8 to 64 letters, digits or _-:. (a UUID is ideal)",
+            field=["idempotencyKey"],
+        )
+    return key
+
+
+async def _by_key(user_id: int, key: str) -> Order | None:
+    return await Order.get_or_none(user_id=user_id, idempotency_key=key)
+
+
+def _replay(order: Order, fingerprint: str) -> Order:
+    if order.request_hash != fingerprint:
+        raise DomainError(
+            OrderErrorCode.IDEMPOTENCY_MISMATCH,
+            "This idempotency key was used for a different order request",
+            field=["idempotencyKey"],
+        )
+    return order
+
+
+def _fingerprint(request: CheckoutRequest, expected_total: Decimal | None) -> str:
+    expected = "" if expected_total is None else str(pricing.money(expected_total))
+    return hashlib.sha256(f"{request.fingerprint()}|{expected}".encode()).hexdigest()
+
+
+async def create_order(
+    *,
+    state: AppState,
+    user_id: int,
+    request: CheckoutRequest,
+    idempotency_key: str,
+    expected_total: Decimal | None = None,
+) -> Order:
+    """Cart (or buy-now items) -> an order awaiting payment, stock taken. See module doc."""
+    key = _check_key(idempotency_key)
+    fingerprint = _fingerprint(request, expected_total)
+    existing = await _by_key(user_id, key)
+    if existing is not None:
+        return _replay(existing, fingerprint)
+
+    settings = state.settings
+    now = datetime.now(UTC)
+    checkout = await checkout_rules.build_checkout(
+        settings=settings, user_id=user_id, request=request, now=now
+    )
+    quote = checkout.quote
+    if not checkout_rules.totals_match(expected_total, quote):
+        raise DomainError(
+            OrderErrorCode.TOTAL_CHANGED,
+            f"The total is now {pricing.money(quote.total)}; review the order again",
+            field=["expectedTotal"],
+        )
+    fields: dict[str, object] = {}
+    if checkout.address is not None:
+        fields = checkout_rules.address_snapshot(checkout.address, state.crypto)
+
+    number = new_number(now)
+    try:
+        async with in_transaction():
+            order = await Order.create(
+                number=number,
+                user_id=user_id,
+                status=OrderStatus.PENDING_PAYMENT,
+                delivery_method=request.delivery_method,
+                store_id=checkout.store.id if checkout.store else None,
+                idempotency_key=key,
+                request_hash=fingerprint,
+                subtotal=quote.subtotal,
+                discount_total=quote.discount_total,
+                shipping_fee=quote.shipping_fee,
+                total=quote.total,
+                adjustments=[a.as_json() for a in quote.adjustments],
+                buyer_note=request.note.strip(),
+                courier_distance_m=checkout.courier_distance_m,
+                courier_eta=checkout.courier_eta,
+                payment_deadline=now + timedelta(seconds=settings.order_payment_timeout_seconds),
+                **fields,
+            )
+            shares = quote.discount_shares()
+            await OrderLine.bulk_create(
+                [
+                    OrderLine(
+                        order_id=order.id,
+                        sku_id=line.sku_id,
+                        product_id=line.product_id,
+                        title=line.title,
+                        spec_text=line.spec_text[:255],
+                        image_url=line.image_url[:512],
+                        unit_price=line.unit_price,
+                        quantity=line.quantity,
+                        line_total=line.line_total,
+                        discount_share=share,
+                    )
+                    for line, share in zip(quote.lines, shares, strict=True)
+                ]
+            )
+            await pricing.reserve_benefits(order, quote.adjustments)
+            if checkout.cart_line_ids:
+                await CartLine.filter(user_id=user_id, id__in=checkout.cart_line_ids).delete()
+            event = await lifecycle.record(order, actor=customer(user_id))
+            await _take_stock(order, checkout)
+    except IntegrityError:
+        # A concurrent request with the same key won the unique constraint.
+        existing = await _by_key(user_id, key)
+        if existing is None:
+            raise
+        return _replay(existing, fingerprint)
+    await state.events.publish([event])
+    return order
+
+
+async def _take_stock(order: Order, checkout: Checkout) -> None:
+    lines = checkout.quote.lines
+    try:
+        await stock.take_stock(
+            [stock.StockLine(line.sku_id, line.quantity) for line in lines],
+            reason=StockChangeReason.ORDER_PLACED,
+            reference=order.number,
+            actor_id=order.user_id,
+        )
+    except stock.InsufficientStock as exc:
+        errors = []
+        for shortage in exc.shortages:
+            for line, path in zip(lines, checkout.line_fields, strict=True):
+                if line.sku_id == shortage.sku_id:
+                    errors.append(
+                        DomainError(
+                            OrderErrorCode.INSUFFICIENT_STOCK,
+                            f"Only {max(shortage.available, 0)} of {line.title} left",
+                            field=path,
+                        )
+                    )
+        raise DomainErrors(errors) from exc
+
+
+# --- giving back what an unpaid order held ----------------------------------------------------
+
+
+async def release_order(order: Order) -> None:
+    """Stock, campaign benefits and open payment attempts of an order that will never be
+    paid. Call only when the CANCEL / CLOSE transition changed the order (exactly once)."""
+    lines = await OrderLine.filter(order_id=order.id).values_list("sku_id", "quantity")
+    await stock.return_stock(
+        [stock.StockLine(sku_id, quantity) for sku_id, quantity in lines],
+        reason=StockChangeReason.ORDER_RELEASED,
+        reference=order.number,
+    )
+    await pricing.release_benefits(order)
+    await Payment.filter(order_id=order.id, status=PaymentStatus.PENDING).update(
+        status=PaymentStatus.CLOSED, updated_at=datetime.now(UTC)
+    )
+
+
+# --- the customer's operations ----------------------------------------------------------------
+
+
+async def _transition(
+    state: AppState,
+    *,
+    order_id: int,
+    action: OrderAction,
+    actor: Actor,
+    owner_id: int | None = None,
+    updates: dict[str, object] | None = None,
+) -> Order:
+    async with in_transaction():
+        order = await lifecycle.lock_order(order_id, user_id=owner_id)
+        change = await lifecycle.apply(order, action, actor=actor, updates=updates)
+        if change.changed and action in (OrderAction.CANCEL, OrderAction.CLOSE):
+            await release_order(order)
+    await state.events.publish(change.events)
+    return change.order
+
+
+async def cancel_order(*, state: AppState, user_id: int, order_id: int) -> Order:
+    return await _transition(
+        state,
+        order_id=order_id,
+        action=OrderAction.CANCEL,
+        actor=customer(user_id),
+        owner_id=user_id,
+    )
+
+
+async def confirm_receipt(*, state: AppState, user_id: int, order_id: int) -> Order:
+    return await _transition(
+        state,
+        order_id=order_id,
+        action=OrderAction.CONFIRM_RECEIPT,
+        actor=customer(user_id),
+        owner_id=user_id,
+    )
+
+
+async def get_order(*, order_id: int, user_id: int | None) -> Order | None:
+    """The order, or None when it is missing or (with `user_id`) someone else's."""
+    query = Order.filter(id=order_id)
+    if user_id is not None:
+        query = query.filter(user_id=user_id)
+    return await query.first()
+
+
+async def get_order_by_number(*, number: str, user_id: int | None) -> Order | None:
+    query = Order.filter(number=number)
+    if user_id is not None:
+        query = query.filter(user_id=user_id)
+    return await query.first()
+
+
+async def list_my_orders(
+    *,
+    user_id: int,
+    statuses: list[OrderStatus] | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Order]:
+    query = Order.filter(user_id=user_id)
+    if statuses:
+        query = query.filter(status__in=statuses)
+    return await paginate(query, first=first, after=after, keys=ORDER_KEYS)
+
+
+async def events_of(order_id: int) -> list[OrderEvent]:
+    return await OrderEvent.filter(order_id=order_id).order_by("id")
+
+
+# --- the staff's operations -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFilter:
+    statuses: list[OrderStatus] | None = None
+    created_from: date | datetime | None = None
+    created_to: date | datetime | None = None
+    phone: str | None = None
+    number: str | None = None
+    delivery_method: DeliveryMethod | None = None
+
+
+def _start(value: date | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time.min, tzinfo=UTC)
+
+
+def _end(value: date | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+async def search_orders(
+    *, state: AppState, filters: OrderFilter, first: int | None, after: str | None
+) -> Page[Order]:
+    """Staff search, newest first. The phone is matched by its blind index, so it never
+    has to be decrypted (or even sent to the database) in clear."""
+    query = Order.all()
+    if filters.statuses:
+        query = query.filter(status__in=filters.statuses)
+    if filters.delivery_method:
+        query = query.filter(delivery_method=filters.delivery_method)
+    if filters.created_from:
+        query = query.filter(created_at__gte=_start(filters.created_from))
+    if filters.created_to:
+        # A date means the whole day; a datetime is exclusive.
+        query = query.filter(created_at__lt=_end(filters.created_to))
+    if filters.number:
+        query = query.filter(number=filters.number.strip())
+    if filters.phone is not None:
+        phone = normalise_phone(filters.phone)
+        if phone is None:
+            raise DomainError(
+                OrderErrorCode.INVALID, "Not a phone number", field=["filter", "phone"]
+            )
+        query = query.filter(recipient_phone_index=phone_index(state.crypto, phone))
+    return await paginate(query, first=first, after=after, keys=ORDER_KEYS)
+
+
+@dataclass(frozen=True, slots=True)
+class ShipRequest:
+    order_id: int
+    carrier: str
+    tracking_number: str
+
+
+@dataclass(slots=True)
+class ShipResult:
+    orders: list[Order] = field(default_factory=list)
+    errors: list[DomainError] = field(default_factory=list)
+
+
+async def ship_orders(
+    *, state: AppState, staff_id: int, shipments: list[ShipRequest]
+) -> ShipResult:
+    """Ship one or many EXPRESS orders; each succeeds or fails on its own (a batch of 50
+    should not wait for one typo). Errors name the position in `shipments`."""
+    result = ShipResult()
+    for i, request in enumerate(shipments):
+        path = ["shipments", str(i)]
+        carrier = request.carrier.strip()
+        tracking = request.tracking_number.strip()
+        if not carrier or len(carrier) > MAX_CARRIER_LENGTH:
+            result.errors.append(
+                DomainError(
+                    OrderErrorCode.INVALID,
+                    f"Carrier: 1 to {MAX_CARRIER_LENGTH} characters",
+                    field=[*path, "carrier"],
+                )
+            )
+            continue
+        if not tracking or len(tracking) > MAX_TRACKING_LENGTH:
+            result.errors.append(
+                DomainError(
+                    OrderErrorCode.INVALID,
+                    f"Tracking number: 1 to {MAX_TRACKING_LENGTH} characters",
+                    field=[*path, "trackingNumber"],
+                )
+            )
+            continue
+        try:
+            async with in_transaction():
+                order = await lifecycle.lock_order(request.order_id, field_name="orderId")
+                change = await lifecycle.apply(
+                    order,
+                    OrderAction.SHIP,
+                    actor=staff(staff_id),
+                    note=f"{carrier} {tracking}",
+                )
+                if change.changed:
+                    await Shipment.create(
+                        order_id=order.id,
+                        carrier=carrier,
+                        tracking_number=tracking,
+                        shipped_by_id=staff_id,
+                    )
+        except DomainError as error:
+            error.field = [*path, *(error.field or ["orderId"])]
+            result.errors.append(error)
+            continue
+        await state.events.publish(change.events)
+        result.orders.append(change.order)
+    return result
+
+
+async def advance_order(
+    *, state: AppState, staff_id: int, order_id: int, action: OrderAction
+) -> Order:
+    """Staff moves an order along: out for delivery, ready for pickup, delivered, picked up."""
+    if action not in (
+        OrderAction.SEND_OUT,
+        OrderAction.MARK_READY,
+        OrderAction.DELIVER,
+        OrderAction.PICK_UP,
+    ):
+        raise ValueError(f"{action} is not a staff step")
+    now = datetime.now(UTC)
+    updates: dict[str, object] = {}
+    if action == OrderAction.DELIVER:
+        updates["auto_complete_at"] = now + timedelta(days=state.settings.order_auto_confirm_days)
+    elif action == OrderAction.PICK_UP:
+        # Handing over at the counter is the delivery; the after-sale window starts here.
+        updates["delivered_at"] = now
+    return await _transition(
+        state, order_id=order_id, action=action, actor=staff(staff_id), updates=updates
+    )
+
+
+async def change_address(
+    *, state: AppState, staff_id: int, order_id: int, data: AddressData
+) -> Order:
+    """Correct the delivery address before the goods leave; a courier order must stay
+    within its store's radius."""
+    cleaned, phone = validate_address(data)
+    async with in_transaction():
+        order = await lifecycle.lock_order(order_id)
+        if order.delivery_method == DeliveryMethod.PICKUP:
+            raise DomainError(
+                OrderErrorCode.ADDRESS_LOCKED, "A pickup order has no delivery address"
+            )
+        if order.status not in ADDRESS_EDITABLE:
+            raise DomainError(
+                OrderErrorCode.ADDRESS_LOCKED,
+                f"A {order.status} order's address can no longer change",
+            )
+        updates = checkout_rules.snapshot_fields(
+            state.crypto,
+            recipient_name=cleaned.recipient_name,
+            phone=phone,
+            province=cleaned.province,
+            city=cleaned.city,
+            district=cleaned.district,
+            detail=cleaned.detail,
+            latitude=cleaned.latitude,
+            longitude=cleaned.longitude,
+        )
+        if order.delivery_method == DeliveryMethod.COURIER:
+            store = await Store.get_or_none(id=order.store_id) if order.store_id else None
+            if cleaned.latitude is None or cleaned.longitude is None:
+                raise DomainError(
+                    OrderErrorCode.ADDRESS_WITHOUT_LOCATION,
+                    "Same-city delivery needs the address's location",
+                    field=["address", "latitude"],
+                )
+            route = delivery.courier_route(
+                [store] if store else [], cleaned.latitude, cleaned.longitude
+            )
+            if route is None:
+                raise DomainError(
+                    OrderErrorCode.OUT_OF_DELIVERY_RANGE,
+                    "The order's store does not deliver this far",
+                    field=["address", "latitude"],
+                )
+            updates["courier_distance_m"] = route.distance_m
+            updates["courier_eta"] = route.eta(datetime.now(UTC), state.settings)
+        event = await lifecycle.bump(
+            order,
+            actor=staff(staff_id),
+            kind=OrderEventKind.ADDRESS_CHANGED,
+            updates=updates,
+            allowed=ADDRESS_EDITABLE,
+        )
+    await state.events.publish([event])
+    return order
+
+
+async def add_note(*, staff_id: int, order_id: int, body: str) -> OrderNote:
+    body = body.strip()
+    if not body or len(body) > MAX_NOTE_LENGTH:
+        raise DomainError(
+            OrderErrorCode.INVALID, f"1 to {MAX_NOTE_LENGTH} characters", field=["body"]
+        )
+    if not await Order.exists(id=order_id):
+        raise lifecycle.not_found("orderId")
+    return await OrderNote.create(order_id=order_id, author_id=staff_id, body=body)
+
+
+async def notes_of(order_id: int) -> list[OrderNote]:
+    return await OrderNote.filter(order_id=order_id).order_by("id")
