@@ -26,6 +26,7 @@ from resolvers.core.state import AppState
 from settings import Settings
 from tests.support.graphql import GraphQLClient
 from tests.support.servers import serve_app
+from tests.support.shop import Shop
 from tests.support.wechat import FakeWechat
 
 PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
@@ -200,3 +201,18 @@ def customer_api(http, customer, token_for) -> GraphQLClient:
 @pytest.fixture
 def staff_api(http, staff_user, token_for) -> GraphQLClient:
     return GraphQLClient(http, token_for(staff_user))
+
+
+# --- cart and orders ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def state(app_server: str) -> AppState:
+    """The state of the app under test, for calling services the way resolvers do."""
+    return app_server.app.state.microstore  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def shop(state: AppState) -> Shop:
+    """Products, stores, addresses and orders for cart and order tests."""
+    return Shop(state)

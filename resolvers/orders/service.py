@@ -246,10 +246,11 @@ async def _transition(
     actor: Actor,
     owner_id: int | None = None,
     updates: dict[str, object] | None = None,
+    now: datetime | None = None,
 ) -> Order:
     async with in_transaction():
         order = await lifecycle.lock_order(order_id, user_id=owner_id)
-        change = await lifecycle.apply(order, action, actor=actor, updates=updates)
+        change = await lifecycle.apply(order, action, actor=actor, updates=updates, now=now)
         if change.changed and action in (OrderAction.CANCEL, OrderAction.CLOSE):
             await release_order(order)
     await state.events.publish(change.events)
@@ -445,7 +446,7 @@ async def advance_order(
         # Handing over at the counter is the delivery; the after-sale window starts here.
         updates["delivered_at"] = now
     return await _transition(
-        state, order_id=order_id, action=action, actor=staff(staff_id), updates=updates
+        state, order_id=order_id, action=action, actor=staff(staff_id), updates=updates, now=now
     )
 
 
