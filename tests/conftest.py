@@ -207,12 +207,6 @@ def staff_api(http, staff_user, token_for) -> GraphQLClient:
 
 
 @pytest.fixture
-def state(app_server: str) -> AppState:
-    """The state of the app under test, for calling services the way resolvers do."""
-    return app_server.app.state.microstore  # type: ignore[attr-defined]
-
-
-@pytest.fixture
 def shop(state: AppState) -> Shop:
     """Products, stores, addresses and orders for cart and order tests."""
     return Shop(state)
