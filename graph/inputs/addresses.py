@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 
 from resolvers.addresses.service import AddressData
 
@@ -44,11 +43,11 @@ class AddressCreateInput:
 
 @strawberry.input
 class AddressUpdateInput:
-    address_id: relay.GlobalID
+    address_id: strawberry.ID
     address: AddressInput
     make_default: bool = False
 
 
 @strawberry.input
 class AddressIdInput:
-    address_id: relay.GlobalID
+    address_id: strawberry.ID

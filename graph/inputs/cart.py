@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 
 
 @strawberry.input
 class CartLineAddInput:
-    sku_id: relay.GlobalID
+    sku_id: strawberry.ID
     quantity: int = 1
 
 
@@ -17,9 +16,9 @@ class CartLinesAddInput:
 
 @strawberry.input(description="Change what is given; leave the rest out.")
 class CartLineUpdateInput:
-    line_id: relay.GlobalID
+    line_id: strawberry.ID
     quantity: int | None = None
-    sku_id: relay.GlobalID | None = strawberry.field(
+    sku_id: strawberry.ID | None = strawberry.field(
         default=None, description="Another SKU of the same product (switch colour or size)."
     )
     selected: bool | None = None
@@ -32,12 +31,12 @@ class CartLinesUpdateInput:
 
 @strawberry.input
 class CartLinesRemoveInput:
-    line_ids: list[relay.GlobalID]
+    line_ids: list[strawberry.ID]
 
 
 @strawberry.input
 class CartLinesSelectInput:
-    line_ids: list[relay.GlobalID] | None = strawberry.field(
+    line_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Omit to select (or unselect) every line."
     )
     selected: bool

@@ -4,7 +4,6 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 import strawberry
-from strawberry import relay
 
 import models
 from graph.errors import BadUserInput
@@ -33,23 +32,23 @@ def parse_amount(value: str | None, field: str) -> Decimal | None:
 
 @strawberry.input
 class BuyItemInput:
-    sku_id: relay.GlobalID
+    sku_id: strawberry.ID
     quantity: int = 1
 
 
 @strawberry.input(description="What to check out and how it travels. Prices are never sent.")
 class CheckoutInput:
     delivery_method: DeliveryMethod = DeliveryMethod.EXPRESS
-    line_ids: list[relay.GlobalID] | None = strawberry.field(
+    line_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Cart lines to buy; omit for every selected line."
     )
     items: list[BuyItemInput] | None = strawberry.field(
         default=None, description="Buy now without the cart (exclusive with lineIds)."
     )
-    address_id: relay.GlobalID | None = strawberry.field(
+    address_id: strawberry.ID | None = strawberry.field(
         default=None, description="EXPRESS / COURIER; omit for the default address."
     )
-    store_id: relay.GlobalID | None = strawberry.field(
+    store_id: strawberry.ID | None = strawberry.field(
         default=None,
         description="PICKUP: required. COURIER: optional; the nearest store in reach otherwise.",
     )
@@ -101,7 +100,7 @@ class OrderCreateInput(CheckoutInput):
 
 @strawberry.input
 class OrderIdInput:
-    order_id: relay.GlobalID
+    order_id: strawberry.ID
 
     def pk(self) -> int:
         return decode_id(self.order_id, expected="Order", field="orderId")
@@ -109,7 +108,7 @@ class OrderIdInput:
 
 @strawberry.input
 class ShipmentInput:
-    order_id: relay.GlobalID
+    order_id: strawberry.ID
     carrier: str
     tracking_number: str
 
@@ -121,13 +120,13 @@ class OrdersShipInput:
 
 @strawberry.input
 class OrderAddressUpdateInput:
-    order_id: relay.GlobalID
+    order_id: strawberry.ID
     address: AddressInput
 
 
 @strawberry.input
 class OrderNoteAddInput:
-    order_id: relay.GlobalID
+    order_id: strawberry.ID
     body: str
 
 
@@ -157,13 +156,13 @@ class OrderFilterInput:
 
 @strawberry.input
 class AfterSaleLineInput:
-    order_line_id: relay.GlobalID
+    order_line_id: strawberry.ID
     quantity: int
 
 
 @strawberry.input
 class AfterSaleRequestInput:
-    order_id: relay.GlobalID
+    order_id: strawberry.ID
     kind: AfterSaleKind
     lines: list[AfterSaleLineInput] | None = strawberry.field(
         default=None, description="Omit for everything not yet refunded."
@@ -189,7 +188,7 @@ class AfterSaleRequestInput:
 
 @strawberry.input
 class AfterSaleApproveInput:
-    after_sale_id: relay.GlobalID
+    after_sale_id: strawberry.ID
     amount: str | None = strawberry.field(
         default=None, description='Refund this much ("12.50"); omit for the amount asked.'
     )
@@ -198,15 +197,15 @@ class AfterSaleApproveInput:
 
 @strawberry.input
 class AfterSaleRejectInput:
-    after_sale_id: relay.GlobalID
+    after_sale_id: strawberry.ID
     note: str
 
 
 @strawberry.input
 class AfterSaleIdInput:
-    after_sale_id: relay.GlobalID
+    after_sale_id: strawberry.ID
 
 
 @strawberry.input
 class RefundIdInput:
-    refund_id: relay.GlobalID
+    refund_id: strawberry.ID
