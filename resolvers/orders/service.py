@@ -124,16 +124,24 @@ async def create_order(
 
     settings = state.settings
     now = datetime.now(UTC)
-    checkout = await checkout_rules.build_checkout(
-        settings=settings, user_id=user_id, request=request, now=now
-    )
-    quote = checkout.quote
-    if not checkout_rules.totals_match(expected_total, quote):
-        raise DomainError(
-            OrderErrorCode.TOTAL_CHANGED,
-            f"The total is now {pricing.money(quote.total)}; review the order again",
-            field=["expectedTotal"],
+    try:
+        checkout = await checkout_rules.build_checkout(
+            settings=settings, user_id=user_id, request=request, now=now
         )
+        quote = checkout.quote
+        if not checkout_rules.totals_match(expected_total, quote):
+            raise DomainError(
+                OrderErrorCode.TOTAL_CHANGED,
+                f"The total is now {pricing.money(quote.total)}; review the order again",
+                field=["expectedTotal"],
+            )
+    except (DomainError, DomainErrors):
+        # A duplicate that arrives while the first request commits finds the cart already
+        # emptied by it: the answer is that order, not "nothing to check out".
+        existing = await _by_key(user_id, key)
+        if existing is not None:
+            return _replay(existing, fingerprint)
+        raise
     fields: dict[str, object] = {}
     if checkout.address is not None:
         fields = checkout_rules.address_snapshot(checkout.address, state.crypto)
@@ -249,7 +257,7 @@ async def _transition(
     now: datetime | None = None,
 ) -> Order:
     async with in_transaction():
-        order = await lifecycle.lock_order(order_id, user_id=owner_id)
+        order = await lifecycle.lock_order(order_id, user_id=owner_id, field_name="orderId")
         change = await lifecycle.apply(order, action, actor=actor, updates=updates, now=now)
         if change.changed and action in (OrderAction.CANCEL, OrderAction.CLOSE):
             await release_order(order)
@@ -457,7 +465,7 @@ async def change_address(
     within its store's radius."""
     cleaned, phone = validate_address(data)
     async with in_transaction():
-        order = await lifecycle.lock_order(order_id)
+        order = await lifecycle.lock_order(order_id, field_name="orderId")
         if order.delivery_method == DeliveryMethod.PICKUP:
             raise DomainError(
                 OrderErrorCode.ADDRESS_LOCKED, "A pickup order has no delivery address"
