@@ -15,6 +15,9 @@ STRONG = {
     "wechat_app_secret": secrets.token_hex(16),
     "database_url": "postgres://shop@db.internal:5432/shop",
     "redis_url": "redis://cache.internal:6379/0",
+    "field_encryption_keys": {"p1": secrets.token_hex(16)},
+    "field_encryption_key_id": "p1",
+    "blind_index_key": secrets.token_urlsafe(48),
 }
 
 
@@ -33,6 +36,18 @@ def test_production_accepts_a_complete_configuration():
         ),
         ({"redis_url": "memory://"}, "REDIS_URL points at the in-process Redis"),
         ({"database_url": "sqlite:///tmp/x.sqlite3"}, "DATABASE_URL points at SQLite"),
+        (
+            {
+                "field_encryption_keys": Settings().field_encryption_keys,
+                "field_encryption_key_id": "dev1",
+            },
+            "FIELD_ENCRYPTION_KEYS holds the development key",
+        ),
+        (
+            {"blind_index_key": Settings().blind_index_key},
+            "BLIND_INDEX_KEY is the development default",
+        ),
+        ({"blind_index_key": "short-but-not-default"}, "BLIND_INDEX_KEY is shorter than 32"),
     ],
 )
 def test_production_refuses_defaults(override, reason):

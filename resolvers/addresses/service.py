@@ -155,7 +155,7 @@ def _encrypted_fields(crypto: FieldCipher, data: AddressData, phone: str) -> dic
 
 
 async def _lock_owner(user_id: int) -> None:
-    await User.filter(id=user_id).select_for_update().values_list("id", flat=True)
+    await User.filter(id=user_id).select_for_update().only("id").first()
 
 
 async def _owned(user_id: int, address_id: int, *, field: str = "addressId") -> Address:

@@ -128,7 +128,7 @@ async def get_cart(*, user_id: int) -> CartView:
 
 
 async def _lock_cart(user_id: int) -> None:
-    await User.filter(id=user_id).select_for_update().values_list("id", flat=True)
+    await User.filter(id=user_id).select_for_update().only("id").first()
 
 
 async def _skus(ids: Iterable[int]) -> dict[int, Sku]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 
 import pytest
@@ -293,3 +294,12 @@ async def test_someone_elses_cart_line_is_not_found(
 async def test_a_malformed_sku_id_is_bad_user_input(customer_api):
     errors = await customer_api.errors(ADD, {"lines": [{"skuId": "not-an-id", "quantity": 1}]})
     assert codes(errors) == ["BAD_USER_INPUT"]
+
+
+async def test_concurrent_adds_of_one_sku_add_up(customer_api, shop, customer):
+    tee = await shop.sku(stock=50)
+
+    results = await asyncio.gather(*[_add(customer_api, (tee, 1)) for _ in range(10)])
+
+    assert all(r["errors"] == [] for r in results)
+    assert await CartLine.filter(user_id=customer.id).values_list("quantity", flat=True) == [10]
