@@ -9,6 +9,7 @@ from strawberry import relay
 from graph.context import Info
 from graph.errors import UserError
 from graph.scalars import Money
+from graph.types.catalog import Product, Sku
 from resolvers.cart.errors import CartErrorCode as _CartErrorCode
 from resolvers.cart.service import CartLineView, CartView, get_cart
 
@@ -34,6 +35,16 @@ class CartLine(relay.Node):
     on_sale: bool = strawberry.field(description="The product is on the shelf and the SKU active.")
     in_stock: bool = strawberry.field(description="Enough stock for this quantity right now.")
     added_at: datetime
+
+    @strawberry.field(description="The SKU as the catalog shows it (null once off the shelf).")
+    async def sku(self, info: Info) -> Sku | None:
+        (sku,) = await Sku.resolve_nodes(info=info, node_ids=[self.sku_id.node_id])
+        return sku
+
+    @strawberry.field(description="The product as the catalog shows it (null once off the shelf).")
+    async def product(self, info: Info) -> Product | None:
+        (product,) = await Product.resolve_nodes(info=info, node_ids=[self.product_id.node_id])
+        return product
 
     @classmethod
     def from_view(cls, item: CartLineView) -> CartLine:

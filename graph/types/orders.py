@@ -14,6 +14,8 @@ from graph.relay import Connection
 from graph.scalars import Money
 from graph.types.accounts import User
 from graph.types.addresses import Address
+from graph.types.catalog import Product, Sku
+from graph.types.stores import Store
 from resolvers.addresses.service import view as address_view
 from resolvers.core.crypto import mask_phone
 from resolvers.orders.checkout import ORDER_DETAIL_CONTEXT, ORDER_PHONE_CONTEXT, Checkout
@@ -39,6 +41,18 @@ RefundReason = strawberry.enum(models.RefundReason, name="RefundReason")
 
 def _gid(type_name: str, pk: int | None) -> relay.GlobalID | None:
     return relay.GlobalID(type_name, str(pk)) if pk is not None else None
+
+
+async def catalog_sku(info: Info, sku_id: relay.GlobalID) -> Sku | None:
+    """The live SKU behind a snapshot, as the catalog shows it to this viewer (null once it
+    is off the shelf for a shopper); batched through the catalog's loaders."""
+    (sku,) = await Sku.resolve_nodes(info=info, node_ids=[sku_id.node_id])
+    return sku
+
+
+async def catalog_product(info: Info, product_id: relay.GlobalID) -> Product | None:
+    (product,) = await Product.resolve_nodes(info=info, node_ids=[product_id.node_id])
+    return product
 
 
 def _viewer_may_see(info: Info, owner_id: int) -> bool:
@@ -83,6 +97,16 @@ class OrderLine(relay.Node):
     discount_share: Money = strawberry.field(description="This line's part of the discounts.")
     refunded_quantity: int
     returned_quantity: int
+
+    @strawberry.field(
+        description="The SKU as the catalog shows it now; the line keeps the snapshot."
+    )
+    async def sku(self, info: Info) -> Sku | None:
+        return await catalog_sku(info, self.sku_id)
+
+    @strawberry.field(description="The product as the catalog shows it now.")
+    async def product(self, info: Info) -> Product | None:
+        return await catalog_product(info, self.product_id)
 
     @classmethod
     def from_row(cls, row: models.OrderLine) -> OrderLine:
@@ -385,6 +409,14 @@ class Order(relay.Node):
             row=row,
         )
 
+    @strawberry.field(description="PICKUP: where to collect; COURIER: where it is sent from.")
+    async def store(self, info: Info) -> Store | None:
+        if self.row.store_id is None:
+            return None
+        # Shown even if the store closed since: it is where this order is.
+        row = await info.context.loaders.store_by_id.load(self.row.store_id)
+        return Store.from_row(row) if row else None
+
     @strawberry.field(description="Null for PICKUP orders.")
     def recipient(self, info: Info) -> Recipient | None:
         row = self.row
@@ -470,6 +502,14 @@ class CheckoutLine:
     unit_price: Money
     quantity: int
     line_total: Money
+
+    @strawberry.field
+    async def sku(self, info: Info) -> Sku | None:
+        return await catalog_sku(info, self.sku_id)
+
+    @strawberry.field
+    async def product(self, info: Info) -> Product | None:
+        return await catalog_product(info, self.product_id)
 
 
 @strawberry.type(description="Every figure computed by the server; nothing was written.")

@@ -579,3 +579,35 @@ async def test_orders_need_a_login(api):
 async def test_staff_are_not_customers_of_the_shop_api(http, token_for, make_user):
     courier = GraphQLClient(http, token_for(await make_user(Role.COURIER)))
     assert codes(await courier.errors(SEARCH)) == ["FORBIDDEN"]
+
+
+LINKS = """
+query {
+  myOrders(first: 10) {
+    nodes { store { id name } lines { sku { id price { amount } } product { id title } } }
+  }
+  cart { lines { sku { id } product { title } } }
+}"""
+
+
+async def test_lines_link_to_the_live_catalog_in_few_queries(customer_api, shop, customer):
+    store = await shop.store(name="People's Square")
+    skus = [await shop.sku(price=f"{10 + i}.00", title=f"Item {i}") for i in range(4)]
+    for sku in skus:
+        await shop.order(customer, (sku, 1), method=DeliveryMethod.PICKUP, store=store)
+    await shop.cart(customer, (skus[0], 1))
+    await Sku.filter(id=skus[0].id).update(price=Decimal("99.00"))
+
+    with capture_queries() as log:
+        data = await customer_api.execute(LINKS)
+
+    orders = data["myOrders"]["nodes"]
+    assert {o["store"]["name"] for o in orders} == {"People's Square"}
+    first_line = orders[-1]["lines"][0]
+    assert first_line["sku"] == {"id": gid("Sku", skus[0].id), "price": {"amount": "99.00"}}
+    assert first_line["product"]["title"] == "Item 0"
+    assert data["cart"]["lines"] == [
+        {"sku": {"id": gid("Sku", skus[0].id)}, "product": {"title": "Item 0"}}
+    ]
+    # orders, lines, stores, skus, products and the cart: a handful, not one per line.
+    assert log.count <= 8
