@@ -6,9 +6,21 @@ import logging
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from models import Category, Product, ProductStatus, Role, Sku, Store, StoreStock, User
+from models import (
+    Address,
+    Category,
+    Product,
+    ProductStatus,
+    Role,
+    Sku,
+    Store,
+    StoreStock,
+    User,
+)
 from resolvers.accounts.service import create_staff
+from resolvers.addresses.service import AddressData, create_address
 from resolvers.catalog import service as catalog
+from resolvers.core.crypto import FieldCipher
 from settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -102,9 +114,35 @@ async def seed_catalog() -> None:
         await StoreStock.get_or_create(store=store, sku=sku, defaults={"quantity": 5})
 
 
+async def seed_orders(settings: Settings) -> None:
+    """The demo shopper gets a default address near the demo store, so checkout works for
+    every delivery method at once."""
+    shopper = await User.get_or_none(wechat_openid=DEMO_CUSTOMER_OPENID)
+    if shopper is None or await Address.exists(user_id=shopper.id):
+        return
+    await create_address(
+        crypto=FieldCipher.from_settings(settings),
+        user_id=shopper.id,
+        data=AddressData(
+            recipient_name="韩梅梅",
+            phone="13800138000",
+            province="上海",
+            city="上海市",
+            district="黄浦区",
+            detail="南京东路 300 号 5 楼",
+            latitude=31.2380,
+            longitude=121.4800,
+            label="home",
+        ),
+        make_default=True,
+        max_addresses=settings.address_book_max,
+    )
+
+
 async def load_demo_data(*, settings: Settings) -> None:
     if settings.is_production:
         raise RuntimeError("demo data is for development only")
     await seed_accounts(settings)
     await seed_catalog()
+    await seed_orders(settings)
     logger.info("demo data ready")

@@ -116,3 +116,48 @@ async def test_seeding_twice_creates_nothing_new(embedded_server):
         users = conn.execute("SELECT COUNT(*) FROM user").fetchone()[0]
 
     assert users == 2  # the admin and the demo shopper, once each
+
+
+PLACE_ORDER = """
+mutation($input: OrderCreateInput!) {
+  orderCreate(input: $input) {
+    order { status deliveryMethod total { amount } recipient { phone } store { name } }
+    errors { code field }
+  }
+}"""
+
+
+async def test_the_demo_shopper_can_place_a_courier_order_on_sqlite(embedded_server):
+    import sqlite3
+
+    from strawberry import relay
+
+    client, _, _, database = embedded_server
+    with sqlite3.connect(database) as conn:
+        sku_id = conn.execute("SELECT id FROM sku WHERE is_active ORDER BY id LIMIT 1").fetchone()[
+            0
+        ]
+        assert conn.execute("SELECT COUNT(*) FROM address").fetchone()[0] == 1  # seeded once
+    shopper = (await client.post("/graphql", json={"query": LOGIN_SHOPPER})).json()["data"]
+    token = shopper["wechatLogin"]["tokens"]["accessToken"]
+
+    response = await client.post(
+        "/graphql",
+        json={
+            "query": PLACE_ORDER,
+            "variables": {
+                "input": {
+                    "idempotencyKey": "demo-order-0001",
+                    "deliveryMethod": "COURIER",
+                    "items": [{"skuId": str(relay.GlobalID("Sku", str(sku_id))), "quantity": 1}],
+                }
+            },
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+    placed = response.json()["data"]["orderCreate"]
+    assert placed["errors"] == []
+    assert placed["order"]["status"] == "PENDING_PAYMENT"
+    assert placed["order"]["recipient"]["phone"] == "13800138000"
+    assert placed["order"]["store"]["name"] == "Microstore 人民广场店"

@@ -118,10 +118,9 @@ async def create_order(
     """Cart (or buy-now items) -> an order awaiting payment, stock taken. See module doc."""
     key = _check_key(idempotency_key)
     fingerprint = _fingerprint(request, expected_total)
-    existing = await _by_key(user_id, key)
-    if existing is not None:
-        return _replay(existing, fingerprint)
-
+    # No lookup of the key first: a new order (the common case) would pay for it, and a
+    # retry is answered anyway, by the unique constraint below or, when its cart lines are
+    # already gone, by the look-up after a refused checkout.
     settings = state.settings
     now = datetime.now(UTC)
     try:
