@@ -14,7 +14,7 @@ the same order the close timer uses, so they never deadlock with it.
     provider, creating it with ``out_trade_no = <order number> + "P" + 2-digit attempt``
     (<= 32 characters, digits and P: valid for WeChat Pay) and ``amount = order.total``.
     Raises DomainError NOT_FOUND (not the shopper's order) or ILLEGAL_TRANSITION (the
-    order no longer awaits payment). Hand ``out_trade_no``, ``amount`` and
+    order no longer awaits payment, or its payment deadline has passed). Hand ``out_trade_no``, ``amount`` and
     ``order.payment_deadline`` (WeChat's ``time_expire``) to the provider.
 
 ``record_payment_success(*, state, out_trade_no, provider_transaction_id, amount,
@@ -163,6 +163,9 @@ async def open_payment(*, user_id: int, order_id: int, provider: str) -> Payment
             raise DomainError(
                 OrderErrorCode.ILLEGAL_TRANSITION, f"A {order.status} order cannot be paid"
             )
+        if order.payment_deadline is not None and order.payment_deadline <= datetime.now(UTC):
+            # The close timer is about to take it; starting a payment now would only race it.
+            raise DomainError(OrderErrorCode.ILLEGAL_TRANSITION, "The payment deadline has passed")
         pending = await Payment.get_or_none(
             order_id=order.id, provider=provider, status=PaymentStatus.PENDING
         )

@@ -61,6 +61,18 @@ async def test_open_payment_on_someone_elses_order_is_not_found(shop, customer, 
     assert caught.value.code == OrderErrorCode.NOT_FOUND
 
 
+async def test_no_payment_starts_after_the_deadline(shop, customer):
+    sku = await shop.sku()
+    order = await shop.order(customer, (sku, 1))
+    await Order.filter(id=order.id).update(payment_deadline=order.created_at)
+
+    with pytest.raises(DomainError) as caught:
+        await payment_hook.open_payment(user_id=customer.id, order_id=order.id, provider="wechat")
+
+    assert caught.value.code == OrderErrorCode.ILLEGAL_TRANSITION
+    assert await Payment.all().count() == 0
+
+
 async def test_success_pays_the_order_exactly_once(shop, state, customer):
     order, payment = await _pending(shop, customer)
 
