@@ -44,6 +44,10 @@ class Payment(Model):
     provider = fields.CharField(max_length=16)  # "wechat", "stripe", "sandbox"
     # Our reference at the provider; unique, so one notification finds one attempt.
     out_trade_no = fields.CharField(max_length=32, unique=True)
+    # The provider's handle on the attempt before any money moves (WeChat prepay_id, Stripe
+    # PaymentIntent id), so a retried checkout reuses it and query / close can name it.
+    provider_reference = fields.CharField(max_length=128, null=True)
+    provider_reference_expires_at = fields.DatetimeField(null=True)
     # The provider's id for the money movement; unique, so it is applied once.
     provider_transaction_id = fields.CharField(max_length=64, unique=True, null=True)
     amount = fields.DecimalField(**MONEY)

@@ -169,10 +169,6 @@ async def list_addresses(*, user_id: int) -> list[Address]:
     return await Address.filter(user_id=user_id).order_by("-is_default", "-id")
 
 
-async def get_default(*, user_id: int) -> Address | None:
-    return await Address.filter(user_id=user_id, is_default=True).order_by("-id").first()
-
-
 async def create_address(
     *,
     crypto: FieldCipher,

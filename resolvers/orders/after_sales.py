@@ -397,10 +397,6 @@ async def get_after_sale(*, after_sale_id: int, user_id: int | None) -> AfterSal
     return await query.first()
 
 
-async def of_order(order_id: int) -> list[AfterSale]:
-    return await AfterSale.filter(order_id=order_id).order_by("id")
-
-
 async def search(
     *, statuses: list[AfterSaleStatus] | None, first: int | None, after: str | None
 ) -> Page[AfterSale]:

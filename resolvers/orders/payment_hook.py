@@ -17,6 +17,11 @@ the same order the close timer uses, so they never deadlock with it.
     order no longer awaits payment, or its payment deadline has passed). Hand ``out_trade_no``, ``amount`` and
     ``order.payment_deadline`` (WeChat's ``time_expire``) to the provider.
 
+``set_payment_reference(*, out_trade_no, reference, expires_at=None) -> Payment``
+    Remember the provider's handle on a PENDING attempt (WeChat prepay_id, Stripe
+    PaymentIntent id) so a retried checkout reuses it and query / close can name it
+    (``payment.provider_reference``, ``payment.provider_reference_expires_at``).
+
 ``record_payment_success(*, state, out_trade_no, provider_transaction_id, amount,
 currency="CNY", paid_at=None) -> PaymentOutcome``
     Money arrived. In one transaction, exactly one of:
@@ -181,6 +186,22 @@ async def open_payment(*, user_id: int, order_id: int, provider: str) -> Payment
             amount=order.total,
             currency=order.currency,
         )
+
+
+async def set_payment_reference(
+    *, out_trade_no: str, reference: str, expires_at: datetime | None = None
+) -> Payment:
+    updated = await Payment.filter(out_trade_no=out_trade_no, status=PaymentStatus.PENDING).update(
+        provider_reference=reference,
+        provider_reference_expires_at=expires_at,
+        updated_at=datetime.now(UTC),
+    )
+    payment = await Payment.get_or_none(out_trade_no=out_trade_no)
+    if payment is None:
+        raise PaymentRejected(PaymentRejectReason.UNKNOWN_PAYMENT, f"no payment {out_trade_no!r}")
+    if updated != 1:
+        logger.info("payment %s is %s: reference not stored", out_trade_no, payment.status)
+    return payment
 
 
 async def _payment_and_order(out_trade_no: str) -> tuple[Payment, Order]:

@@ -26,7 +26,6 @@ from models import (
     CartLine,
     DeliveryMethod,
     Order,
-    OrderEvent,
     OrderEventKind,
     OrderLine,
     OrderNote,
@@ -284,14 +283,6 @@ async def confirm_receipt(*, state: AppState, user_id: int, order_id: int) -> Or
     )
 
 
-async def get_order(*, order_id: int, user_id: int | None) -> Order | None:
-    """The order, or None when it is missing or (with `user_id`) someone else's."""
-    query = Order.filter(id=order_id)
-    if user_id is not None:
-        query = query.filter(user_id=user_id)
-    return await query.first()
-
-
 async def get_order_by_number(*, number: str, user_id: int | None) -> Order | None:
     query = Order.filter(number=number)
     if user_id is not None:
@@ -310,10 +301,6 @@ async def list_my_orders(
     if statuses:
         query = query.filter(status__in=statuses)
     return await paginate(query, first=first, after=after, keys=ORDER_KEYS)
-
-
-async def events_of(order_id: int) -> list[OrderEvent]:
-    return await OrderEvent.filter(order_id=order_id).order_by("id")
 
 
 # --- the staff's operations -------------------------------------------------------------------
@@ -524,7 +511,3 @@ async def add_note(*, staff_id: int, order_id: int, body: str) -> OrderNote:
     if not await Order.exists(id=order_id):
         raise lifecycle.not_found("orderId")
     return await OrderNote.create(order_id=order_id, author_id=staff_id, body=body)
-
-
-async def notes_of(order_id: int) -> list[OrderNote]:
-    return await OrderNote.filter(order_id=order_id).order_by("id")

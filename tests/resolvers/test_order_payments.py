@@ -51,6 +51,18 @@ async def test_open_payment_makes_one_attempt_per_provider(shop, customer):
     assert payment.amount == order.total == Decimal("120.00")
 
 
+async def test_the_providers_reference_is_kept_on_the_attempt(shop, customer):
+    _, payment = await _pending(shop, customer)
+
+    kept = await payment_hook.set_payment_reference(
+        out_trade_no=payment.out_trade_no, reference="wx-prepay-1"
+    )
+
+    assert kept.provider_reference == "wx-prepay-1"
+    with pytest.raises(PaymentRejected):
+        await payment_hook.set_payment_reference(out_trade_no="nope", reference="x")
+
+
 async def test_open_payment_on_someone_elses_order_is_not_found(shop, customer, make_user):
     order, _ = await _pending(shop, customer)
     stranger = await make_user()

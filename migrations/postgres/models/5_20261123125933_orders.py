@@ -6,7 +6,7 @@ RUN_IN_TRANSACTION = True
 async def upgrade(db: BaseDBAsyncClient) -> str:
     return """
         CREATE TABLE IF NOT EXISTS "address" (
-    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
     "recipient_name" VARCHAR(32) NOT NULL,
     "phone_encrypted" VARCHAR(255) NOT NULL,
     "phone_index" VARCHAR(64) NOT NULL,
@@ -14,32 +14,32 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
     "city" VARCHAR(32) NOT NULL,
     "district" VARCHAR(32) NOT NULL,
     "detail_encrypted" VARCHAR(1024) NOT NULL,
-    "latitude" REAL,
-    "longitude" REAL,
+    "latitude" DOUBLE PRECISION,
+    "longitude" DOUBLE PRECISION,
     "label" VARCHAR(16) NOT NULL,
-    "is_default" INT NOT NULL,
-    "created_at" TIMESTAMP NOT NULL,
-    "updated_at" TIMESTAMP NOT NULL,
+    "is_default" BOOL NOT NULL,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "updated_at" TIMESTAMPTZ NOT NULL,
     "user_id" BIGINT NOT NULL REFERENCES "user" ("id") ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS "idx_address_phone_i_10e2e3" ON "address" ("phone_index");
 CREATE INDEX IF NOT EXISTS "idx_address_user_id_a9094d" ON "address" ("user_id", "is_default");
         CREATE TABLE IF NOT EXISTS "cart_line" (
-    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
     "quantity" INT NOT NULL,
-    "selected" INT NOT NULL,
-    "added_unit_price" VARCHAR(40) NOT NULL,
-    "created_at" TIMESTAMP NOT NULL,
-    "updated_at" TIMESTAMP NOT NULL,
+    "selected" BOOL NOT NULL,
+    "added_unit_price" DECIMAL(12,2) NOT NULL,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "updated_at" TIMESTAMPTZ NOT NULL,
     "sku_id" BIGINT NOT NULL REFERENCES "sku" ("id") ON DELETE CASCADE,
     "user_id" BIGINT NOT NULL REFERENCES "user" ("id") ON DELETE CASCADE,
     CONSTRAINT "uid_cart_line_user_id_91976d" UNIQUE ("user_id", "sku_id")
 );
         CREATE TABLE IF NOT EXISTS "order" (
-    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
     "number" VARCHAR(32) NOT NULL UNIQUE,
-    "status" VARCHAR(20) NOT NULL /* PENDING_PAYMENT: PENDING_PAYMENT\nPAID: PAID\nSHIPPED: SHIPPED\nOUT_FOR_DELIVERY: OUT_FOR_DELIVERY\nREADY_FOR_PICKUP: READY_FOR_PICKUP\nDELIVERED: DELIVERED\nCOMPLETED: COMPLETED\nCANCELLED: CANCELLED\nCLOSED: CLOSED\nREFUNDED: REFUNDED */,
-    "delivery_method" VARCHAR(16) NOT NULL /* EXPRESS: EXPRESS\nCOURIER: COURIER\nPICKUP: PICKUP */,
+    "status" VARCHAR(20) NOT NULL,
+    "delivery_method" VARCHAR(16) NOT NULL,
     "idempotency_key" VARCHAR(64) NOT NULL,
     "request_hash" VARCHAR(64) NOT NULL,
     "recipient_name" VARCHAR(32) NOT NULL,
@@ -49,33 +49,33 @@ CREATE INDEX IF NOT EXISTS "idx_address_user_id_a9094d" ON "address" ("user_id",
     "city" VARCHAR(32) NOT NULL,
     "district" VARCHAR(32) NOT NULL,
     "address_detail_encrypted" VARCHAR(1024) NOT NULL,
-    "latitude" REAL,
-    "longitude" REAL,
+    "latitude" DOUBLE PRECISION,
+    "longitude" DOUBLE PRECISION,
     "currency" VARCHAR(3) NOT NULL,
-    "subtotal" VARCHAR(40) NOT NULL,
-    "discount_total" VARCHAR(40) NOT NULL,
-    "shipping_fee" VARCHAR(40) NOT NULL,
-    "total" VARCHAR(40) NOT NULL,
-    "paid_amount" VARCHAR(40) NOT NULL,
-    "refund_committed" VARCHAR(40) NOT NULL,
-    "refunded_amount" VARCHAR(40) NOT NULL,
-    "adjustments" JSON NOT NULL,
+    "subtotal" DECIMAL(12,2) NOT NULL,
+    "discount_total" DECIMAL(12,2) NOT NULL,
+    "shipping_fee" DECIMAL(12,2) NOT NULL,
+    "total" DECIMAL(12,2) NOT NULL,
+    "paid_amount" DECIMAL(12,2) NOT NULL,
+    "refund_committed" DECIMAL(12,2) NOT NULL,
+    "refunded_amount" DECIMAL(12,2) NOT NULL,
+    "adjustments" JSONB NOT NULL,
     "buyer_note" VARCHAR(200) NOT NULL,
     "courier_distance_m" INT,
-    "courier_eta" TIMESTAMP,
-    "payment_deadline" TIMESTAMP,
-    "auto_complete_at" TIMESTAMP,
-    "paid_at" TIMESTAMP,
-    "shipped_at" TIMESTAMP,
-    "ready_at" TIMESTAMP,
-    "delivered_at" TIMESTAMP,
-    "completed_at" TIMESTAMP,
-    "cancelled_at" TIMESTAMP,
-    "closed_at" TIMESTAMP,
-    "refunded_at" TIMESTAMP,
+    "courier_eta" TIMESTAMPTZ,
+    "payment_deadline" TIMESTAMPTZ,
+    "auto_complete_at" TIMESTAMPTZ,
+    "paid_at" TIMESTAMPTZ,
+    "shipped_at" TIMESTAMPTZ,
+    "ready_at" TIMESTAMPTZ,
+    "delivered_at" TIMESTAMPTZ,
+    "completed_at" TIMESTAMPTZ,
+    "cancelled_at" TIMESTAMPTZ,
+    "closed_at" TIMESTAMPTZ,
+    "refunded_at" TIMESTAMPTZ,
     "version" INT NOT NULL,
-    "created_at" TIMESTAMP NOT NULL,
-    "updated_at" TIMESTAMP NOT NULL,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "updated_at" TIMESTAMPTZ NOT NULL,
     "store_id" BIGINT REFERENCES "store" ("id") ON DELETE RESTRICT,
     "user_id" BIGINT NOT NULL REFERENCES "user" ("id") ON DELETE RESTRICT,
     CONSTRAINT "uid_order_user_id_a568df" UNIQUE ("user_id", "idempotency_key")
@@ -86,111 +86,129 @@ CREATE INDEX IF NOT EXISTS "idx_order_status_45bcb0" ON "order" ("status", "auto
 CREATE INDEX IF NOT EXISTS "idx_order_status_4d7d61" ON "order" ("status", "created_at");
 CREATE INDEX IF NOT EXISTS "idx_order_user_id_0774cb" ON "order" ("user_id", "created_at");
 CREATE INDEX IF NOT EXISTS "idx_order_created_a653c8" ON "order" ("created_at");
+COMMENT ON COLUMN "order"."status" IS 'PENDING_PAYMENT: PENDING_PAYMENT\nPAID: PAID\nSHIPPED: SHIPPED\nOUT_FOR_DELIVERY: OUT_FOR_DELIVERY\nREADY_FOR_PICKUP: READY_FOR_PICKUP\nDELIVERED: DELIVERED\nCOMPLETED: COMPLETED\nCANCELLED: CANCELLED\nCLOSED: CLOSED\nREFUNDED: REFUNDED';
+COMMENT ON COLUMN "order"."delivery_method" IS 'EXPRESS: EXPRESS\nCOURIER: COURIER\nPICKUP: PICKUP';
         CREATE TABLE IF NOT EXISTS "after_sale" (
-    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
     "number" VARCHAR(32) NOT NULL UNIQUE,
-    "kind" VARCHAR(24) NOT NULL /* REFUND_ONLY: REFUND_ONLY\nRETURN_AND_REFUND: RETURN_AND_REFUND */,
-    "status" VARCHAR(20) NOT NULL /* REQUESTED: REQUESTED\nREJECTED: REJECTED\nAWAITING_RETURN: AWAITING_RETURN\nREFUNDING: REFUNDING\nREFUNDED: REFUNDED */,
+    "kind" VARCHAR(24) NOT NULL,
+    "status" VARCHAR(20) NOT NULL,
     "reason" VARCHAR(200) NOT NULL,
-    "photos" JSON NOT NULL,
-    "requested_amount" VARCHAR(40) NOT NULL,
-    "approved_amount" VARCHAR(40),
+    "photos" JSONB NOT NULL,
+    "requested_amount" DECIMAL(12,2) NOT NULL,
+    "approved_amount" DECIMAL(12,2),
     "review_note" VARCHAR(200) NOT NULL,
-    "reviewed_at" TIMESTAMP,
-    "restocked_at" TIMESTAMP,
-    "refunded_at" TIMESTAMP,
-    "created_at" TIMESTAMP NOT NULL,
-    "updated_at" TIMESTAMP NOT NULL,
+    "reviewed_at" TIMESTAMPTZ,
+    "restocked_at" TIMESTAMPTZ,
+    "refunded_at" TIMESTAMPTZ,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "updated_at" TIMESTAMPTZ NOT NULL,
     "order_id" BIGINT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE,
     "reviewer_id" BIGINT REFERENCES "user" ("id") ON DELETE SET NULL,
     "user_id" BIGINT NOT NULL REFERENCES "user" ("id") ON DELETE RESTRICT
 );
 CREATE INDEX IF NOT EXISTS "idx_after_sale_order_i_fbdab6" ON "after_sale" ("order_id", "id");
 CREATE INDEX IF NOT EXISTS "idx_after_sale_status_b71c05" ON "after_sale" ("status", "created_at");
+COMMENT ON COLUMN "after_sale"."kind" IS 'REFUND_ONLY: REFUND_ONLY\nRETURN_AND_REFUND: RETURN_AND_REFUND';
+COMMENT ON COLUMN "after_sale"."status" IS 'REQUESTED: REQUESTED\nREJECTED: REJECTED\nAWAITING_RETURN: AWAITING_RETURN\nREFUNDING: REFUNDING\nREFUNDED: REFUNDED';
         CREATE TABLE IF NOT EXISTS "order_event" (
-    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
-    "kind" VARCHAR(32) NOT NULL /* STATUS_CHANGED: STATUS_CHANGED\nADDRESS_CHANGED: ADDRESS_CHANGED\nLATE_PAYMENT_REFUNDED: LATE_PAYMENT_REFUNDED\nREFUND_SUCCEEDED: REFUND_SUCCEEDED */,
-    "from_status" VARCHAR(20) /* PENDING_PAYMENT: PENDING_PAYMENT\nPAID: PAID\nSHIPPED: SHIPPED\nOUT_FOR_DELIVERY: OUT_FOR_DELIVERY\nREADY_FOR_PICKUP: READY_FOR_PICKUP\nDELIVERED: DELIVERED\nCOMPLETED: COMPLETED\nCANCELLED: CANCELLED\nCLOSED: CLOSED\nREFUNDED: REFUNDED */,
-    "to_status" VARCHAR(20) /* PENDING_PAYMENT: PENDING_PAYMENT\nPAID: PAID\nSHIPPED: SHIPPED\nOUT_FOR_DELIVERY: OUT_FOR_DELIVERY\nREADY_FOR_PICKUP: READY_FOR_PICKUP\nDELIVERED: DELIVERED\nCOMPLETED: COMPLETED\nCANCELLED: CANCELLED\nCLOSED: CLOSED\nREFUNDED: REFUNDED */,
-    "actor_role" VARCHAR(16) NOT NULL /* CUSTOMER: CUSTOMER\nSTAFF: STAFF\nCOURIER: COURIER\nSYSTEM: SYSTEM\nPAYMENT: PAYMENT */,
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
+    "kind" VARCHAR(32) NOT NULL,
+    "from_status" VARCHAR(20),
+    "to_status" VARCHAR(20),
+    "actor_role" VARCHAR(16) NOT NULL,
     "note" VARCHAR(255) NOT NULL,
     "version" INT NOT NULL,
-    "created_at" TIMESTAMP NOT NULL,
+    "created_at" TIMESTAMPTZ NOT NULL,
     "actor_id" BIGINT REFERENCES "user" ("id") ON DELETE SET NULL,
     "order_id" BIGINT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE
-) /* One row per change of an order: who, from which status to which, when. */;
+);
 CREATE INDEX IF NOT EXISTS "idx_order_event_order_i_a7c22c" ON "order_event" ("order_id", "id");
+COMMENT ON COLUMN "order_event"."kind" IS 'STATUS_CHANGED: STATUS_CHANGED\nADDRESS_CHANGED: ADDRESS_CHANGED\nLATE_PAYMENT_REFUNDED: LATE_PAYMENT_REFUNDED\nREFUND_SUCCEEDED: REFUND_SUCCEEDED';
+COMMENT ON COLUMN "order_event"."from_status" IS 'PENDING_PAYMENT: PENDING_PAYMENT\nPAID: PAID\nSHIPPED: SHIPPED\nOUT_FOR_DELIVERY: OUT_FOR_DELIVERY\nREADY_FOR_PICKUP: READY_FOR_PICKUP\nDELIVERED: DELIVERED\nCOMPLETED: COMPLETED\nCANCELLED: CANCELLED\nCLOSED: CLOSED\nREFUNDED: REFUNDED';
+COMMENT ON COLUMN "order_event"."to_status" IS 'PENDING_PAYMENT: PENDING_PAYMENT\nPAID: PAID\nSHIPPED: SHIPPED\nOUT_FOR_DELIVERY: OUT_FOR_DELIVERY\nREADY_FOR_PICKUP: READY_FOR_PICKUP\nDELIVERED: DELIVERED\nCOMPLETED: COMPLETED\nCANCELLED: CANCELLED\nCLOSED: CLOSED\nREFUNDED: REFUNDED';
+COMMENT ON COLUMN "order_event"."actor_role" IS 'CUSTOMER: CUSTOMER\nSTAFF: STAFF\nCOURIER: COURIER\nSYSTEM: SYSTEM\nPAYMENT: PAYMENT';
+COMMENT ON TABLE "order_event" IS 'One row per change of an order: who, from which status to which, when.';
         CREATE TABLE IF NOT EXISTS "order_line" (
-    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
     "title" VARCHAR(60) NOT NULL,
     "spec_text" VARCHAR(255) NOT NULL,
     "image_url" VARCHAR(512) NOT NULL,
-    "unit_price" VARCHAR(40) NOT NULL,
+    "unit_price" DECIMAL(12,2) NOT NULL,
     "quantity" INT NOT NULL,
-    "line_total" VARCHAR(40) NOT NULL,
-    "discount_share" VARCHAR(40) NOT NULL,
+    "line_total" DECIMAL(12,2) NOT NULL,
+    "discount_share" DECIMAL(12,2) NOT NULL,
     "refunded_quantity" INT NOT NULL,
     "returned_quantity" INT NOT NULL,
     "order_id" BIGINT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE,
     "product_id" BIGINT NOT NULL REFERENCES "product" ("id") ON DELETE RESTRICT,
     "sku_id" BIGINT NOT NULL REFERENCES "sku" ("id") ON DELETE RESTRICT
-) /* What was bought, as it was when it was bought (title, spec and price snapshots). */;
+);
 CREATE INDEX IF NOT EXISTS "idx_order_line_order_i_7a6144" ON "order_line" ("order_id", "id");
+COMMENT ON TABLE "order_line" IS 'What was bought, as it was when it was bought (title, spec and price snapshots).';
         CREATE TABLE IF NOT EXISTS "after_sale_line" (
-    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
     "quantity" INT NOT NULL,
-    "amount" VARCHAR(40) NOT NULL,
+    "amount" DECIMAL(12,2) NOT NULL,
     "after_sale_id" BIGINT NOT NULL REFERENCES "after_sale" ("id") ON DELETE CASCADE,
     "order_line_id" BIGINT NOT NULL REFERENCES "order_line" ("id") ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS "idx_after_sale__after_s_cbadc7" ON "after_sale_line" ("after_sale_id", "id");
 CREATE INDEX IF NOT EXISTS "idx_after_sale__order_l_602f52" ON "after_sale_line" ("order_line_id");
         CREATE TABLE IF NOT EXISTS "order_note" (
-    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
     "body" VARCHAR(500) NOT NULL,
-    "created_at" TIMESTAMP NOT NULL,
+    "created_at" TIMESTAMPTZ NOT NULL,
     "author_id" BIGINT REFERENCES "user" ("id") ON DELETE SET NULL,
     "order_id" BIGINT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE
-) /* Staff-only remarks on an order; shoppers never see them. */;
+);
 CREATE INDEX IF NOT EXISTS "idx_order_note_order_i_7e7dcd" ON "order_note" ("order_id", "id");
+COMMENT ON TABLE "order_note" IS 'Staff-only remarks on an order; shoppers never see them.';
         CREATE TABLE IF NOT EXISTS "payment" (
-    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
     "provider" VARCHAR(16) NOT NULL,
     "out_trade_no" VARCHAR(32) NOT NULL UNIQUE,
+    "provider_reference" VARCHAR(128),
+    "provider_reference_expires_at" TIMESTAMPTZ,
     "provider_transaction_id" VARCHAR(64) UNIQUE,
-    "amount" VARCHAR(40) NOT NULL,
+    "amount" DECIMAL(12,2) NOT NULL,
     "currency" VARCHAR(3) NOT NULL,
-    "status" VARCHAR(16) NOT NULL /* PENDING: PENDING\nSUCCEEDED: SUCCEEDED\nFAILED: FAILED\nCLOSED: CLOSED */,
-    "paid_at" TIMESTAMP,
-    "created_at" TIMESTAMP NOT NULL,
-    "updated_at" TIMESTAMP NOT NULL,
+    "status" VARCHAR(16) NOT NULL,
+    "paid_at" TIMESTAMPTZ,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "updated_at" TIMESTAMPTZ NOT NULL,
     "order_id" BIGINT NOT NULL REFERENCES "order" ("id") ON DELETE RESTRICT
-) /* One attempt to pay an order with one provider. */;
+);
 CREATE INDEX IF NOT EXISTS "idx_payment_order_i_e17aac" ON "payment" ("order_id", "status");
+COMMENT ON COLUMN "payment"."status" IS 'PENDING: PENDING\nSUCCEEDED: SUCCEEDED\nFAILED: FAILED\nCLOSED: CLOSED';
+COMMENT ON TABLE "payment" IS 'One attempt to pay an order with one provider.';
         CREATE TABLE IF NOT EXISTS "refund" (
-    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
     "out_refund_no" VARCHAR(64) NOT NULL UNIQUE,
     "provider_refund_id" VARCHAR(64) UNIQUE,
-    "amount" VARCHAR(40) NOT NULL,
+    "amount" DECIMAL(12,2) NOT NULL,
     "currency" VARCHAR(3) NOT NULL,
-    "reason" VARCHAR(24) NOT NULL /* AFTER_SALE: AFTER_SALE\nLATE_PAYMENT: LATE_PAYMENT\nDUPLICATE_PAYMENT: DUPLICATE_PAYMENT */,
-    "status" VARCHAR(16) NOT NULL /* PENDING: PENDING\nPROCESSING: PROCESSING\nSUCCEEDED: SUCCEEDED\nFAILED: FAILED */,
+    "reason" VARCHAR(24) NOT NULL,
+    "status" VARCHAR(16) NOT NULL,
     "failure_reason" VARCHAR(255) NOT NULL,
     "attempts" INT NOT NULL,
-    "created_at" TIMESTAMP NOT NULL,
-    "updated_at" TIMESTAMP NOT NULL,
-    "completed_at" TIMESTAMP,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "updated_at" TIMESTAMPTZ NOT NULL,
+    "completed_at" TIMESTAMPTZ,
     "after_sale_id" BIGINT REFERENCES "after_sale" ("id") ON DELETE RESTRICT,
     "order_id" BIGINT NOT NULL REFERENCES "order" ("id") ON DELETE RESTRICT,
     "payment_id" BIGINT NOT NULL REFERENCES "payment" ("id") ON DELETE RESTRICT
-) /* Money going back. Created PENDING by orders; executed by the payments processor. */;
+);
 CREATE INDEX IF NOT EXISTS "idx_refund_status_800206" ON "refund" ("status", "created_at");
 CREATE INDEX IF NOT EXISTS "idx_refund_order_i_c36455" ON "refund" ("order_id", "id");
+COMMENT ON COLUMN "refund"."reason" IS 'AFTER_SALE: AFTER_SALE\nLATE_PAYMENT: LATE_PAYMENT\nDUPLICATE_PAYMENT: DUPLICATE_PAYMENT';
+COMMENT ON COLUMN "refund"."status" IS 'PENDING: PENDING\nPROCESSING: PROCESSING\nSUCCEEDED: SUCCEEDED\nFAILED: FAILED';
+COMMENT ON TABLE "refund" IS 'Money going back. Created PENDING by orders; executed by the payments processor.';
         CREATE TABLE IF NOT EXISTS "shipment" (
-    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
     "carrier" VARCHAR(32) NOT NULL,
     "tracking_number" VARCHAR(64) NOT NULL,
-    "created_at" TIMESTAMP NOT NULL,
+    "created_at" TIMESTAMPTZ NOT NULL,
     "order_id" BIGINT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE,
     "shipped_by_id" BIGINT REFERENCES "user" ("id") ON DELETE SET NULL
 );
@@ -200,17 +218,17 @@ CREATE INDEX IF NOT EXISTS "idx_shipment_order_i_d64ad0" ON "shipment" ("order_i
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
-        DROP TABLE IF EXISTS "after_sale";
-        DROP TABLE IF EXISTS "refund";
         DROP TABLE IF EXISTS "shipment";
+        DROP TABLE IF EXISTS "refund";
+        DROP TABLE IF EXISTS "after_sale";
+        DROP TABLE IF EXISTS "order";
+        DROP TABLE IF EXISTS "order_line";
+        DROP TABLE IF EXISTS "cart_line";
+        DROP TABLE IF EXISTS "order_event";
+        DROP TABLE IF EXISTS "payment";
         DROP TABLE IF EXISTS "address";
         DROP TABLE IF EXISTS "after_sale_line";
-        DROP TABLE IF EXISTS "order";
-        DROP TABLE IF EXISTS "order_note";
-        DROP TABLE IF EXISTS "order_event";
-        DROP TABLE IF EXISTS "cart_line";
-        DROP TABLE IF EXISTS "payment";
-        DROP TABLE IF EXISTS "order_line";"""
+        DROP TABLE IF EXISTS "order_note";"""
 
 
 MODELS_STATE = (
@@ -300,63 +318,64 @@ MODELS_STATE = (
     "myTJHvy/wS35eZAt/ZD6QszlnKFgK+h9L2qfVHQDZJUcojcmX5RMbO1W2ut9SNgVTOjM4v"
     "CsmQNKMgJHlsawpCSrVX/txvr9orfQ4W4XuaVmaIb06WY5/TGS3P24jOYe46jtjMpLXLF5"
     "ktplOpxFkqFlvXlkukWUwbmch8QRbhDpaNXvRQXswkyBIjFzWtBUlMpPzYTPkx5K2IaMPS"
-    "tFCoqT/TB/JcBT9uDvFyJQJ0mq4esN921u9ZfgznJsHNdFR6hOWKktunN2eIWvIwNQj/PS"
-    "hM1iQWgXO2KgphiIlkqAhkoc9GL2iebUNTE3KJYGkOGLTXu/+2L2kxtYqUWUTy15BMBOpO"
-    "edt2TNpWDeog5Zog3CFZlLLt0WTyNkaXj+Ztd0Bzpfn/pxOlpQ+Vb7PHyiLKQovPUQh0Um"
-    "FT7tNqr8JG1qhqG9c5H3sm97v0j5L+UU1hws7+UWJRE7IyxMGjJMKYHp6+Ng73KdDXMp1K"
-    "eDcF3UlWKeISFIQxkPgFmmbqw+Rh9vEn8EqSUOlRlindoZpYtMBdHDD5ZebwfJvqGpp4Nj"
-    "3QNFZ24K9EykxR5yM8mfDjwEJfejZpsiF4hpZLQjPII0mxBQdR0yTu5uBr26V0C91wof1o"
-    "4n7B3AL+yo3fDDMbb2W0MkNgwyePIG/iPxK+6PDVoUUcbIjnqeOW1kTH0hhxqloie6OEvk"
-    "/xrbVuBolWUjfoz1ZodoX0LeZQmbrjI6SoL0up9G6o0lum8NpvCi/vSRhhlqZ1iaXOSuWA"
-    "PytIAn+WzQLPvJmyctecFD1T+EfOcsKjbQHqRSJQ/x/ThPSTcSKJJKDh6P7nsHvas4STQ4"
-    "1zVst36okpmuHTQ57XGp8emgVwaSPPEuJJikwypn7GHJ9G/WbcvZ2K6tMp0RWg/z2ao3tl"
-    "8rU/vL0C4RVuu72NGsPLZujP40Nwhk2FtrsEncw8VmS7IxysBDFLJyEugpiV2DIg56cGSl"
-    "LJbGOZhG6+TCuKa5pMApsDrOOtxWENiCSoOaASDYzYQpskfHcr7WeBhVZ6Ur8Xw7sDVVtb"
-    "5aRkz1cxpMikdkFYuyA9HvJ3jOO0fUuPh/fI9TIeD6x1KsP2IsNQilD6PdTl9xACm2WHsO"
-    "tDjxnqyFhR1vshNQ13cIBYqC/IxsfPHV0gboNhWoQ5x0WqhsSaiSpdbUTKeeapnkUgalcm"
-    "3b360ozhAm+Kqyl6hmaH41CTuH9S5FVj+z0VN+q63bfGBMhSMfggIAaU+AQ4Ll6y534dNw"
-    "c4K/X84vInYCOSCmhOXFdIBtEN8BzI8aqpYVDiT0N/Mu7rOB6+vbDRmrrdGGipm4CW7gAq"
-    "+G2hrnVj89sn8IAfBU3qCKP6TwRuWJdONchBaPNohg9bQ9WkHj4GVJ/x3x+Qjak0Q8cj4N"
-    "e2DHWDW3X34xV10nldIQMC/1HE/ceGL/gB85JONdKnpZE+LT47sxyYzQY3fPxjihQPPE+f"
-    "fyJ09ax6h+RFAax+GJB/xmdP7/SHJiVv+r0pK9VZ8W2WOU5CCarWxWrWHysoFRz50B+nqF"
-    "tGwQH/sHQ8WgWuJylbyPUj4XIptXFwNqnA5iSlNA40msv+0bEKlxOUkstN5jKWYcTDsRgi"
-    "qZWsSyvpObUEY5XMqtw0FpTVRjJTj5+q+m0SQwVhWXy1SBCwVagQCfts1YTcIRNuwBIR9Q"
-    "F590+g55+Yw0h/8LTxszw5PwHMSc0j93AbUQ8E+accEk6kQcdBnLxR+3iAYDxPKgBHlnNp"
-    "zPp1UqCmICmN/JlcIRdSglAK2FsF7CiTUQBcxTxICWqZAmkb6jIFkkyBdOQpkPDe6vDyP5"
-    "cL2Iipmxwu2eneTvtjZdId9q9AfP1oDrHIpTx0v93176dXgP3r0byZPQwHvUSHTFP6sFSG"
-    "f+dlVqHz/FXoPLMKHWHMTW1ZrB7Go15/MvEbo+ty2a2qcK/+aJyFqhueDZWiDzHPqpOmbI"
-    "HrZepjubgo87VcXOR/LuReatf2s+Byvpj8igMMifTCT3vhS+tOPtTtte5I99W2cb2U+ypa"
-    "W0TJVulrT9FKU0BzGJ39vpmq3sIFetKksoComFZNJshrBPiB+loY/iSdZEBdNjGZobCcVa"
-    "xEhkLONK8BWKbqSUuhTX7aJcCN98Ia8O2SwSbBWMe1fZYFOHN2EI4w2adhd7LSrbySP9G9"
-    "kyLjrsP22mbezUdXtDiPNJQ21lCqqbati9XlYUiarHivauKovVYM+cqeScIH01s/iUHNId"
-    "0X5G0yjUqdYD70x6kdKqMTlNLqG0qr5GRh4Q/nSTy2PEMqFTZSZG2GyBp5cvKneg3QlnSR"
-    "bdjsLgts5tNOoIvfAtzPhsM3k6eevQ5PlPLjsAukqKBDqaqpJO0r0ND6STdp/DfNPx+l0P"
-    "8APy0/ARLg+x/g7qNfC5XE+aJXE9BcjDQ1veMi7ZlfVbXe4TmC3Xe28ADNYfsMN744J6N1"
-    "m7D+nxRId5RfL6rhiaWPTpE1I1Vxq+rCRx9ShisFuesZmhYK3ntxt6mSB/eNc+Aek4ssWl"
-    "uqDbG0XCnhMI98Z8ybeVKqDXK6V2dxzheuwv7ScywtshroVaHwKO6KZFxBBueskgtsDvXh"
-    "YL44EpifVFvDZ2iRnY4hkXEgyT0uq+x8xQLnylWWtroW8SpNk8n1IT1xdUchVdlfOFP3Gi"
-    "EDqmaOCMPSpWB9woT7wjWc1Ifdxa5Ho2HieHw9SCednd1d98cfzlJ7nHTllWp7MoR05W0b"
-    "18u48gZKJXHvtgSdNNjUZSpglHy7umHFIx0ZI0q7YSXm4A5JaDXVdutIrtrD47Q5t6rMQl"
-    "s6Cy2VSLUVqae7azpaMtQQzpetMv2l0bKhkqNSEcTKhpNwnLZAtVfbGzO7eDa45OQrsMXR"
-    "CW/EPbca5fo0X67/ifjWsskvs784vhXsimStPcH/bE7ACr2CtaetTqiR7DVMi2vAhZu1xd"
-    "U2aqn0NM9esPmw6WmkDa6RNjg8ZV1VQDET9W/T4bZGbaJBjp8K9dQWQDVDJ9HllTR7Dwk5"
-    "yBl91PvlCgQXj2ZvNB73e9PB6P4KxNeP5k33rvtz/wr4/z+ao/FNf6w8DLs9ksiB/Su8N+"
-    "4P+91JfDf8+9Ec96ez8T25E149mrfD7uQrTQeidIfDEcnuQRJEcFoTfeOhOI3pneltfJ5N"
-    "5App/MP+MolEGau2DReQ5BkSgjhBdDAv8gPBLH3IpVqyDmU0lhyQuA85SyWdlyu7kEdSjY"
-    "DveETTpvPc26qCA/fWHdXA7apmdJJ2bI7mXZkoXLI81ABpu33F2UW0WW7iRLnX4SupbLhV"
-    "PRV02W+0LVFQup7vMmMgc+n/IVVCzVQJ0f8Fju5h/yaL1Y05uOPDHj4P5qSkzDm/xSQthH"
-    "g/jtUYJaE5HBG0TsSvX3vCruapM4OB1DyHVIYohfGCUB3hPC5ynh7Nrod98DDu9waTQRCh"
-    "EUmS9CZpit3Nxv3uMOMAHG6UQjizVBLoMkAjC5oki8EKebZQIFKGUIYiJRQpdYQi4TOrTo"
-    "yXiq3Odc9R1mK2qizt4STxz6en0plYOhNzAZf62/y53V79rXQmbhvX85yJMwrMMg6Xfqko"
-    "zhIs6kPYHjVcmehC6Qq3d/2ij1iekjHCc4umMfZl3O4H95U4oqnmJvJWo4Xi6TCARDM64M"
-    "MC2cDStWfP8vNE4Df7q6a7GxCe+z5mHeHqG5abjCJSqBIrhcxCcRTqzt891XQxfwUEC5ZE"
-    "Riamz7bylPNeTjnSPt4ExwS6tQpDz1BJ8GtzTgj3/13dE8JxjowJpR0UmNlXIqWddPmo6v"
-    "LxxsWeqU8IR2wIfUXyBYawxvdePRPkibyRJ3Ib8SoClPTyD2gPWd90NpmO7vpjQZNLRHcF"
-    "wivi6z8bD2iTf/Fo4mPZ7e0VoP89mt2bu8H9FaD/pYXbMtbg+os0vkJtpboKtYUJVVbOEM"
-    "pkOkmsecl0KGT4x6JqYDOUtaBdwsX+iOEme5CoMxRLIyf0NoQt1XFeET5lrFRnJQJzhnBP"
-    "07ltjlGmrj0L+/cxNK1zj9qDh98LPtfYimcbIiAnqVoH88VZGTc03CsXaHpPei28qdeCoT"
-    "quYqClblZQ7maIZY3T5qhzs74K0kMlf2k7Ti2+9FB5j1yv1UMlCEXYNXlTN45oOLJJUMpP"
-    "Ja7TuCtOAjUtjxIpmWJOIMXcgTzDjhIgGy5ImnPFRc/Q3BGosT/WlAzVJrz2aejpQlvXVh"
-    "2OqSe4c1Jk7FHjPo0x97wXW8+Obj/5VpwXvGLpeema+NAyJDLSsZxCj3xUAggH3VuI7tnp"
-    "aRnT1ulpvm3rlFNCxnS55d/zg8IYksOHg72NbqO2wC8BmaT+zezP/wcRGHTL"
+    "tFCoqT/TB/JcBT9uDvFyJQJ0mq4esN921u9ZfgznpmLDBbShyQu72T6zk9QNzr5UdYqf/1"
+    "hmjp//mD/Jyb1t0CvwD0vHm3qV09a2weTxq2nHL+5cwL/PdFQqSXI1OiW+xewQtXyQDVoG"
+    "96C3XJOQIM5HVxRJFBPJiC3IQp8NItI8myxKQp5JLM0BY2d799/2pbRJbeZl9vL8rTwTCL"
+    "5T+sQdcydWgzrIfCgId0gWZU58NJn0qdHlo3nbHdCUhf7/6XyFadnubY66spZ5uzd2qTfN"
+    "/7TaqzeVpeLaxnXOx54pwSDdFKWbYlOYsLOboljwkizQcvBgpTC0jmc2iaPuCswmTKcSTo"
+    "ZBd5LcjXjmBdFEJIyIZnv7MHmYffwJvJJccHqU7E13qEEELXAXB0x+mTk8F8O6hiYOhg80"
+    "m5wduA2Sam/UBxBPJvw4sNCXnk2abAieoeWSCCnySFLzxEHUQwB3c/C17VK6hW640H40cb"
+    "9gbgF/5cZvhpmNtzJaICVwpSGPIG/iPxK+6PDVobVUbIjnqeOWNgjF0hjxbVwie6OELojx"
+    "rbVuBvmOUjfoz1ZokpP0LeZQmbrjI6SoL0tpe2qo7Ulm0ttvJj3vSRhhlqZ1+d3OSpViOC"
+    "uoxXCWLcbAvJmyctecTFlT+EfOcsKjbQHqRSJQ/x/ThPST8eWKJKDh6P7nsHvawYuTypBz"
+    "Vsv3rYspmuFaR57XGtc6moxzaSPPEuJJikwypn7GHJ9G/WbcvZ2K6tMp0RWg/z2ao3tl8r"
+    "U/vL0C4RVuu72NGsPLZujP40Nwhk2FtrsEnUwAWGS7IxysBDFLJyEugpiV2DIg52foSlLJ"
+    "pH+ZvIq+TCuKa5pMApsDrOOtxWENiCSoOaASDYzYQpskfHcr7WeBhVYGNLwXw7sDVVtb5V"
+    "RGyFcxpMikdkFYuyA9HvJ3jOO0fUuPh/fI9TIeD6x1KsP2IsNQilD6PdTl9xACm2WHsOtD"
+    "jxnqyFhR1vshNQ13cIBYqC/IxsfPHV0gboNhWoQ5x0Wqhvy2iWJ5bUTKeeapnkUgaldC67"
+    "360ozhAm+Kqyl6hmaH41CTuH9S5FVj+z0VN+q63bfGBMhSMfggIAaU+AQ4Ll6y5345RQc4"
+    "K/X84vInYCOSkWtOXFdIIt8N8BzI8aqpYVDiT0N/Mu7rOB6+vbDRmrrdGGipm4BW0AEq+G"
+    "2hrnVj89sn8IAfBU3qCKP6TwRuWB5SNchBaPNohg9bQ9WkHj4GVJ/x3x+Qjak0Q8cj4Ne2"
+    "DHWDW3X34xV10nldIQMC/1HE/ceGL/gB85JONdKnpZE+LT47sxyYzQY3fPxjihQPPE+ffy"
+    "J09ax6h+RFAax+GJB/xmdP7/SHJiVv+r0pK9VZ8W2WOU5CCarWhUzXHysoFRz50B+nqFtG"
+    "wVE9NLv2OOymcf1IuFxKbRycTSqwOUkpjQON5rJ/dKzC5QSl5HKTuYxlGPFwLIZIaiXr0k"
+    "p6Ti3BWCWTmzeNBWW1kczU42eMf5v8bEFYFl8tEgRsFSpEwj5bNSF3yIQbsEREfUDe/RPo"
+    "+SfmMNIfPG38ZGvOTwBzUvPIPdxG1ANBGjiHhBNp0HEQJ33bPh4gGM+TCsCRVZUas36dFK"
+    "gpSGYxfyZXSEmWIJQC9lYBm81lRYCrmAcpQS1TIG1DXaZAkimQjjwFEt5bHV4a9nIBGzF1"
+    "k8MlO93baX+sTLrD/hWIrx/NIRa5lIfut7v+/fQKsH89mjezh+Ggl+iQaUoflsrw77zMKn"
+    "SevwqdZ1ahI4y5qS2L1cN41OtPJn5jdF0uu1UV7tUfjbNQdcOzoVL0IeZZddKULXC9TH0s"
+    "FxdlvpaLi/zPhdxL7dp+MmrOF5Nf+IMhkV74aS98ad3Jh7q91h3pvto2rpdyX0VriyjZKn"
+    "3tKVppCmgOo7PfNy0pqJCASfE6WWlSWcdXTKsmE+Q1AvxAfS0Mf5JOMqAum5jMUFjOKlYi"
+    "QyFnmtcALFN8qKXQJj/tEuDGe2EN+HbJYJNgrOPaPssCnDk7CEeY7NOwO1npVl7lrejeSZ"
+    "Fx12F7bTPv5qMrWiNLGkobayjVVNvWxcpjMSRNVrxXNXHUXrKJfGXPJOGD6a2fxKDmkO4L"
+    "8jaZRqVOMB/649QOldEJSmn1DaVVcrKw8IfzJB5bniGVChspsjZDZI08OflTvQZoS7rINm"
+    "x2lwU282kn0MVvAe5nw+GbyVPPXocnSvlx2AVSVNChVPFikvYVaGj9pJs0/pvmn49S6H+A"
+    "n5afAAnw/Q9w99EvSUzifNGrCWguRpqa3nGR9swvblzv8BzB7jtbeIDmsH2GG1+ck9G6TV"
+    "j/TwqkO8qvF9XwxNJHp8iakaqYPLY9qYrDDynDlYLc9QxNCwXvvbjbVMmD+8Y5cI/JRRat"
+    "LdWGWFqulHCYR74z5s08KdUGOd2rszjnC1dhf+k5lhZZDfSqUHgUd0UyriCDc1bJBTaH+n"
+    "AwXxwJzE+qreEztMhOx5DIOJDkHpdVdr5igXPlKktbXYt4labJ5PqQnri6o5Cq7C+cqXuN"
+    "kAFVM0eEYelSsD5hwn3hGk7qw+5i16PRMHE8vh6kk87O7q774w9nqT1OuvJKtT0ZQrryto"
+    "3rZVx5A6WSuHdbgk4abOoyFTBKvl3dsOKRjowRpd2wEnNwhyS0mmq7dSRX7eFx2pxbVWah"
+    "LZ2Flkqk2orU0901HS0Zagjny1aZ/tJo2VDJUakIYmXDSThOW6Daq+2NmV08G1xy8hXY4u"
+    "iEN+KeW41yfZov1/9EfGvZ5JfZXxzfCnZFstae4H82J2CFXsHa01Yn1Ej2GqbFNeDCzdri"
+    "ahu1VHqaZy/YfNj0NNIG10gbHJ6yriqgmIn6t+lwW6M20SDHT4V6agugmqGT6PJKmr2HhB"
+    "zkjD7q/XIFgotHszcaj/u96WB0fwXi60fzpnvX/bl/Bfz/H83R+KY/Vh6G3R5J5MD+Fd4b"
+    "94f97iS+G/79aI7709n4ntwJrx7N22F38pWmA1G6w+GIZPcgCSI4rYm+8VCcxvTO9DY+zy"
+    "ZyhTT+YX+ZRKKMVduGC0jyDAlBnCA6mBf5gWCWPuRSLVmHMhpLDkjch5ylks7LlV3II6lG"
+    "wHc8omnTee5tVcGBe+uOauB2VTM6STs2R/OuTBQuWR5qgLTdvuLsItosN3Gi3OvwlVQ23K"
+    "qeCrrsN9qWKChdz3eZMZC59P+QKqFmqoTo/wJH97B/k8Xqxhzc8WEPnwdzUlLmnN9ikhZC"
+    "vB/HaoyS0ByOCFon4tevPWFX89SZwUBqnkMqQ5TCeEGojnAeFzlPj2bXwz54GPd7g8kgiN"
+    "CIJEl6kzTF7mbjfneYcQAON0ohnFkqCXQZoJEFTZLFYIU8WygQKUMoQ5ESipQ6QpHwmVUn"
+    "xkvFVue65yhrMVtVlvZwkvjn01PpTCydibmAS/1t/txur/5WOhO3jet5zsQZBWYZh0u/VB"
+    "RnCRb1IWyPGq5MdKF0hdu7ftFHLE/JGOG5RdMY+zJu94P7ShzRVHMTeavRQvF0GECiGR3w"
+    "YYFsYOnas2f5eSLwm/1V090NCM99H7OOcPUNy01GESlUiZVCZqE4CnXn755qupi/AoIFSy"
+    "IjE9NnW3nKeS+nHGkfb4JjAt1ahaFnqCT4tTknhPv/ru4J4ThHxoTSDgrM7CuR0k66fFR1"
+    "+XjjYs/UJ4QjNoS+IvkCQ1jje6+eCfJE3sgTuY14FQFKevkHtIesbzqbTEd3/bGgySWiuw"
+    "LhFfH1n40HtMm/eDTxsez29grQ/x7N7s3d4P4K0P/Swm0Za3D9RRpfobZSXYXawoQqK2cI"
+    "ZTKdJNa8ZDoUMvxjUTWwGcpa0C7hYn/EcJM9SNQZiqWRE3obwpbqOK8InzJWqrMSgTlDuK"
+    "fp3DbHKFPXnoX9+xia1rlH7cHD7wWfa2zFsw0RkJNUrYP54qyMGxrulQs0vSe9Ft7Ua8FQ"
+    "HVcx0FI3Kyh3M8Syxmlz1LlZXwXpoZK/tB2nFl96qLxHrtfqoRKEIuyavKkbRzQc2SQo5a"
+    "cS12ncFSeBmpZHiZRMMSeQYu5AnmFHCZANFyTNueKiZ2juCNTYH2tKhmoTXvs09HShrWur"
+    "DsfUE9w5KTL2qHGfxph73outZ0e3n3wrzgtesfS8dE18aBkSGelYTqFHPioBhIPuLUT37P"
+    "S0jGnr9DTftnXKKSFjutzy7/lBYQzJ4cPB3ka3UVvgl4BMUv9m9uf/A6yJmdE="
 )
