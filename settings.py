@@ -22,6 +22,10 @@ MIN_SECRET_LENGTH = 32
 # SM4 keys are 128 bits (32 hex characters); "key id:hex key" pairs.
 DEV_FIELD_ENCRYPTION_KEYS = {"dev1": "6d6963726f73746f72652d6465762d31"}
 DEV_BLIND_INDEX_KEY = "dev-only-blind-index-key-change-me-in-production"
+DEV_WECHATPAY_APIV3_KEY = "dev-only-wechatpay-apiv3-key-32b"  # APIv3 keys are 32 bytes
+DEV_STRIPE_SECRET_KEY = "sk_test_dev_only"
+DEV_STRIPE_WEBHOOK_SECRET = "whsec_dev_only_change_me"
+DEV_SANDBOX_SIGNING_KEY = "dev-only-sandbox-payments-signing-key"
 
 
 class InsecureSettingsError(RuntimeError):
@@ -107,6 +111,39 @@ class Settings(BaseSettings):
     courier_prep_minutes: int = 20
     courier_speed_kmh: float = 15.0
 
+    # --- payments ----------------------------------------------------------------------
+    # Which real providers this shop uses (MINI_PROGRAM pays with WECHAT, H5 with STRIPE).
+    payment_providers: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["WECHAT", "STRIPE"]
+    )
+    # The sandbox pays every channel with locally signed notifications (make run, demos).
+    # On by default in development only; production refuses it.
+    payments_sandbox: bool | None = None
+    sandbox_signing_key: str = DEV_SANDBOX_SIGNING_KEY
+    # Where providers reach us: notify URLs are this + /payments/wechat/notify etc.
+    payments_public_url: str = "http://127.0.0.1:8000"
+    # Notifications older than this, or dated further ahead than the skew, are refused.
+    payments_notify_tolerance_seconds: int = 300
+    payments_clock_skew_seconds: int = 30
+    # WeChat Pay API v3 (direct merchant, mini-program JSAPI; the appid is WECHAT_APP_ID).
+    wechatpay_mch_id: str = ""
+    wechatpay_merchant_serial_no: str = ""
+    wechatpay_merchant_private_key: str = ""  # PEM of the merchant API certificate's key
+    wechatpay_apiv3_key: str = DEV_WECHATPAY_APIV3_KEY
+    # Platform public key mode (PUB_KEY_ID_...); empty means platform certificates are
+    # downloaded from /v3/certificates and refreshed when a new serial appears.
+    wechatpay_platform_public_key: str = ""
+    wechatpay_platform_public_key_id: str = ""
+    wechatpay_api_base: str = "https://api.mch.weixin.qq.com"
+    wechatpay_timeout_seconds: float = 10.0
+    # Stripe (H5 cards through PaymentIntents; the card never reaches us).
+    stripe_secret_key: str = DEV_STRIPE_SECRET_KEY
+    stripe_publishable_key: str = "pk_test_dev_only"
+    stripe_webhook_secret: str = DEV_STRIPE_WEBHOOK_SECRET
+    stripe_api_base: str = "https://api.stripe.com"
+    stripe_timeout_seconds: float = 10.0
+    stripe_max_network_retries: int = 2
+
     # --- logging -----------------------------------------------------------------------
     log_level: str = "INFO"
     log_json: bool = True
@@ -138,6 +175,16 @@ class Settings(BaseSettings):
                 keys[key_id.strip()] = key.strip()
             return keys
         return value
+    @field_validator("payment_providers", mode="before")
+    @classmethod
+    def _split_providers(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.split(",")
+        names = [str(name).strip().upper() for name in value if str(name).strip()]  # type: ignore[union-attr]
+        unknown = set(names) - {"WECHAT", "STRIPE"}
+        if unknown:
+            raise ValueError(f"unknown payment providers: {', '.join(sorted(unknown))}")
+        return names
 
     @model_validator(mode="after")
     def _derive_switches(self) -> Settings:
@@ -147,6 +194,8 @@ class Settings(BaseSettings):
             self.introspection = not self.is_production
         if self.embedded_worker is None:
             self.embedded_worker = self.redis_url.startswith("memory://")
+        if self.payments_sandbox is None:
+            self.payments_sandbox = self.env == "development"
         return self
 
     @property
@@ -184,6 +233,31 @@ class Settings(BaseSettings):
             reasons.append("REDIS_URL points at the in-process Redis")
         if self.database_url.startswith("sqlite://"):
             reasons.append("DATABASE_URL points at SQLite")
+        reasons += self._payment_insecure_reasons()
+        return reasons
+
+    def _payment_insecure_reasons(self) -> list[str]:
+        reasons: list[str] = []
+        if self.payments_sandbox:
+            reasons.append("PAYMENTS_SANDBOX is on (anyone could mark orders paid)")
+        if self.payment_providers and not self.payments_public_url.startswith("https://"):
+            reasons.append(
+                "PAYMENTS_PUBLIC_URL must be https:// (providers post notifications there)"
+            )
+        if "WECHAT" in self.payment_providers:
+            if not self.wechatpay_mch_id:
+                reasons.append("WECHATPAY_MCH_ID is not set")
+            if not (self.wechatpay_merchant_private_key and self.wechatpay_merchant_serial_no):
+                reasons.append("WECHATPAY_MERCHANT_PRIVATE_KEY / _SERIAL_NO are not set")
+            if self.wechatpay_apiv3_key == DEV_WECHATPAY_APIV3_KEY:
+                reasons.append("WECHATPAY_APIV3_KEY is the development default")
+            elif len(self.wechatpay_apiv3_key.encode()) != 32:
+                reasons.append("WECHATPAY_APIV3_KEY must be 32 bytes")
+        if "STRIPE" in self.payment_providers:
+            if self.stripe_secret_key == DEV_STRIPE_SECRET_KEY:
+                reasons.append("STRIPE_SECRET_KEY is the development default")
+            if self.stripe_webhook_secret == DEV_STRIPE_WEBHOOK_SECRET:
+                reasons.append("STRIPE_WEBHOOK_SECRET is the development default")
         return reasons
 
     def check_production_ready(self) -> None:

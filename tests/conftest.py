@@ -25,9 +25,12 @@ from resolvers.accounts.tokens import issue_access_token
 from resolvers.core.state import AppState
 from settings import Settings
 from tests.support.graphql import GraphQLClient
+from tests.support.keys import private_pem, rsa_key
 from tests.support.servers import serve_app
 from tests.support.shop import Shop
+from tests.support.stripe import FakeStripe
 from tests.support.wechat import FakeWechat
+from tests.support.wechatpay import FakeWechatPay
 
 PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("TEST_PG_PORT", "5432"))
@@ -83,8 +86,41 @@ async def fake_wechat() -> AsyncIterator[tuple[FakeWechat, str]]:
 
 
 @pytest.fixture(scope="session")
-async def settings(create_database, fake_wechat) -> Settings:
+def merchant_key():
+    """Our WeChat Pay merchant API key (WeChat would know its public half)."""
+    return rsa_key()
+
+
+@pytest.fixture(scope="session")
+async def fake_wechatpay(merchant_key) -> AsyncIterator[tuple[FakeWechatPay, str]]:
+    wechatpay = FakeWechatPay(
+        mch_id="1900000109",
+        app_id="wx-test-app",
+        apiv3_key=secrets.token_hex(16),  # 32 characters, as WeChat's
+        merchant_public_key=merchant_key.public_key(),
+        merchant_serial=secrets.token_hex(20).upper(),
+    )
+    async with serve_app(wechatpay.asgi(), lifespan="off") as url:
+        yield wechatpay, url
+
+
+@pytest.fixture(scope="session")
+async def fake_stripe() -> AsyncIterator[tuple[FakeStripe, str]]:
+    stripe = FakeStripe(
+        secret_key=f"sk_test_{secrets.token_hex(12)}",
+        webhook_secret=f"whsec_{secrets.token_hex(16)}",
+    )
+    async with serve_app(stripe.asgi(), lifespan="off") as url:
+        yield stripe, url
+
+
+@pytest.fixture(scope="session")
+async def settings(
+    create_database, fake_wechat, fake_wechatpay, fake_stripe, merchant_key
+) -> Settings:
     wechat, wechat_url = fake_wechat
+    wechatpay, wechatpay_url = fake_wechatpay
+    stripe, stripe_url = fake_stripe
     return Settings(
         env="test",
         database_url=await create_database("main"),
@@ -94,6 +130,18 @@ async def settings(create_database, fake_wechat) -> Settings:
         wechat_app_id=wechat.app_id,
         wechat_app_secret=wechat.app_secret,
         wechat_api_base=wechat_url,
+        payments_sandbox=False,
+        payments_public_url="https://shop.example.test",
+        wechatpay_mch_id=wechatpay.mch_id,
+        wechatpay_merchant_serial_no=wechatpay.merchant_serial,
+        wechatpay_merchant_private_key=private_pem(merchant_key),
+        wechatpay_apiv3_key=wechatpay.apiv3_key,
+        wechatpay_api_base=wechatpay_url,
+        stripe_secret_key=stripe.secret_key,
+        stripe_publishable_key="pk_test_microstore",
+        stripe_webhook_secret=stripe.webhook_secret,
+        stripe_api_base=stripe_url,
+        stripe_max_network_retries=0,
         embedded_worker=False,
         log_json=False,
     )

@@ -1,0 +1,1 @@
+"""Payments: providers (WeChat Pay v3, Stripe, sandbox), notifications, refunds."""
