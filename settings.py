@@ -112,9 +112,10 @@ class Settings(BaseSettings):
     courier_speed_kmh: float = 15.0
 
     # --- payments ----------------------------------------------------------------------
-    # Which real providers this shop uses (MINI_PROGRAM pays with WECHAT, H5 with STRIPE).
+    # Which real providers this shop uses (MINI_PROGRAM pays with WECHAT, H5 with STRIPE);
+    # comma-separated, any case, kept lower case like `Payment.provider`.
     payment_providers: Annotated[list[str], NoDecode] = Field(
-        default_factory=lambda: ["WECHAT", "STRIPE"]
+        default_factory=lambda: ["wechat", "stripe"]
     )
     # The sandbox pays every channel with locally signed notifications (make run, demos).
     # On by default in development only; production refuses it.
@@ -180,8 +181,8 @@ class Settings(BaseSettings):
     def _split_providers(cls, value: object) -> object:
         if isinstance(value, str):
             value = value.split(",")
-        names = [str(name).strip().upper() for name in value if str(name).strip()]  # type: ignore[union-attr]
-        unknown = set(names) - {"WECHAT", "STRIPE"}
+        names = [str(name).strip().lower() for name in value if str(name).strip()]  # type: ignore[union-attr]
+        unknown = set(names) - {"wechat", "stripe"}
         if unknown:
             raise ValueError(f"unknown payment providers: {', '.join(sorted(unknown))}")
         return names
@@ -244,7 +245,7 @@ class Settings(BaseSettings):
             reasons.append(
                 "PAYMENTS_PUBLIC_URL must be https:// (providers post notifications there)"
             )
-        if "WECHAT" in self.payment_providers:
+        if "wechat" in self.payment_providers:
             if not self.wechatpay_mch_id:
                 reasons.append("WECHATPAY_MCH_ID is not set")
             if not (self.wechatpay_merchant_private_key and self.wechatpay_merchant_serial_no):
@@ -253,7 +254,7 @@ class Settings(BaseSettings):
                 reasons.append("WECHATPAY_APIV3_KEY is the development default")
             elif len(self.wechatpay_apiv3_key.encode()) != 32:
                 reasons.append("WECHATPAY_APIV3_KEY must be 32 bytes")
-        if "STRIPE" in self.payment_providers:
+        if "stripe" in self.payment_providers:
             if self.stripe_secret_key == DEV_STRIPE_SECRET_KEY:
                 reasons.append("STRIPE_SECRET_KEY is the development default")
             if self.stripe_webhook_secret == DEV_STRIPE_WEBHOOK_SECRET:

@@ -113,11 +113,11 @@ def test_a_shop_without_wechat_pay_needs_no_wechat_pay_keys():
     )
 
     settings.check_production_ready()
-    assert settings.payment_providers == ["STRIPE"]
+    assert settings.payment_providers == ["stripe"]
 
 
 def test_unknown_payment_providers_are_refused():
-    with pytest.raises(ValueError, match="unknown payment providers: ALIPAY"):
+    with pytest.raises(ValueError, match="unknown payment providers: alipay"):
         Settings(payment_providers="WECHAT,ALIPAY")
 
 

@@ -16,9 +16,11 @@ from typing import Protocol
 
 
 class ProviderName(StrEnum):
-    WECHAT = "WECHAT"
-    STRIPE = "STRIPE"
-    SANDBOX = "SANDBOX"
+    """Stored in `Payment.provider`, lower case as the orders side writes it."""
+
+    WECHAT = "wechat"
+    STRIPE = "stripe"
+    SANDBOX = "sandbox"
 
 
 class PaymentChannel(StrEnum):
