@@ -328,8 +328,9 @@ async def test_wechat_payment_notification_is_verified_and_decrypted(
 
 WECHAT_ATTACKS = {
     "body flipped by one byte": ({}, flip_one_byte, "signature does not verify"),
-    "timestamp too old": ({"timestamp": int(time.time()) - 301}, None, "too old"),
-    "timestamp in the future": ({"timestamp": int(time.time()) + 120}, None, "future"),
+    # timestamps are offsets from the moment the test runs
+    "timestamp too old": ({"timestamp": -301}, None, "too old"),
+    "timestamp in the future": ({"timestamp": +120}, None, "future"),
     "unknown serial": ({"serial": "7A1B2C3D4E5F"}, None, "unknown platform serial"),
     "signed by a stranger": ({"key": "stranger"}, None, "signature does not verify"),
     "SIGNTEST probe": ({"signature": "WECHATPAY/SIGNTEST/" + "A" * 40}, None, "SIGNTEST"),
@@ -347,6 +348,8 @@ async def test_wechat_notification_attacks_are_rejected(
 ) -> None:
     options, mangle, reason = WECHAT_ATTACKS[attack]
     options = {k: (stranger_key if v == "stranger" else v) for k, v in options.items()}
+    if "timestamp" in options:
+        options["timestamp"] += int(time.time())
     headers, body = fake.payment_notification(paid_wechat_order.out_trade_no, **options)
     if mangle:
         body = mangle(body)
@@ -649,10 +652,10 @@ async def test_stripe_other_events_are_authentic_but_ignored(
     assert note.kind == NotificationKind.IGNORED
 
 
-STRIPE_ATTACKS = {
+STRIPE_ATTACKS = {  # timestamps are offsets from the moment the test runs
     "signed with another secret": {"secret": "whsec_someone_else"},
-    "older than 300 s": {"timestamp": int(time.time()) - 301},
-    "from the future": {"timestamp": int(time.time()) + 120},
+    "older than 300 s": {"timestamp": -301},
+    "from the future": {"timestamp": +120},
 }
 
 
@@ -660,9 +663,10 @@ STRIPE_ATTACKS = {
 async def test_stripe_webhook_attacks_are_rejected(
     attack: str, stripe_provider: StripeProvider, fake_stripe_api, paid_intent: dict
 ) -> None:
-    headers, body = fake_stripe_api.event(
-        "payment_intent.succeeded", paid_intent, **STRIPE_ATTACKS[attack]
-    )
+    options = dict(STRIPE_ATTACKS[attack])
+    if "timestamp" in options:
+        options["timestamp"] += int(time.time())
+    headers, body = fake_stripe_api.event("payment_intent.succeeded", paid_intent, **options)
     with pytest.raises(NotificationRejected):
         await stripe_provider.parse_notification(headers=headers, body=body)
 
