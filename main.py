@@ -37,6 +37,7 @@ from graph.graphiql import STATIC_URL, graphiql_static_app
 from graph.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from graph.schema import build_schema, export_sdl
 from graph.view import GraphQLView
+from graph.webhooks import payment_routes
 from resolvers.accounts.service import create_staff
 from resolvers.core.db import migrations_location, tortoise_config
 from resolvers.core.errors import DomainError
@@ -45,6 +46,7 @@ from resolvers.core.redis import create_broadcast, create_redis
 from resolvers.core.state import AppState
 from resolvers.core.worker import run_jobs
 from resolvers.jobs import JOBS
+from resolvers.payments.service import install_close_gates
 from resolvers.seed import load_demo_data
 from settings import BASE_DIR, Settings, get_settings
 
@@ -84,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=tortoise_config(settings)):
             await state.start()
+            install_close_gates(state)
             stop = asyncio.Event()
             worker = None
             if settings.embedded_worker:
@@ -121,6 +124,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/graphql", view),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        *payment_routes(),
     ]
     if settings.graphiql:
         routes.append(Mount(STATIC_URL, app=graphiql_static_app(), name="graphiql-static"))
@@ -197,6 +201,7 @@ async def run_worker(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     await Tortoise.init(config=tortoise_config(settings))
     await state.start()
+    install_close_gates(state)
     try:
         await run_jobs(state, JOBS, stop)
     finally:

@@ -176,6 +176,7 @@ class Settings(BaseSettings):
                 keys[key_id.strip()] = key.strip()
             return keys
         return value
+
     @field_validator("payment_providers", mode="before")
     @classmethod
     def _split_providers(cls, value: object) -> object:

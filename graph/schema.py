@@ -58,6 +58,7 @@ from resolvers.catalog.mutations import CatalogMutations
 from resolvers.catalog.queries import CatalogQueries
 from resolvers.orders.mutations import OrderMutations
 from resolvers.orders.queries import OrderQueries
+from resolvers.payments.mutations import PaymentMutations
 from resolvers.stores.mutations import StoreMutations
 from resolvers.stores.queries import StoreQueries
 from settings import Settings
@@ -90,6 +91,7 @@ MUTATIONS: tuple[type, ...] = (
     AddressMutations,
     CartMutations,
     OrderMutations,
+    PaymentMutations,
 )
 SUBSCRIPTIONS: tuple[type, ...] = ()
 

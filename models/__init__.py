@@ -29,7 +29,14 @@ from models.orders import (
     OrderStatus,
     Shipment,
 )
-from models.payments import Payment, PaymentStatus, Refund, RefundReason, RefundStatus
+from models.payments import (
+    Payment,
+    PaymentStatus,
+    ProcessedEvent,
+    Refund,
+    RefundReason,
+    RefundStatus,
+)
 from models.stores import Store, StoreStock
 
 __all__ = [
@@ -54,6 +61,7 @@ __all__ = [
     "OutboxEvent",
     "Payment",
     "PaymentStatus",
+    "ProcessedEvent",
     "Product",
     "ProductStatus",
     "RefreshToken",

@@ -54,6 +54,13 @@ class Payment(Model):
     currency = fields.CharField(max_length=3, default="CNY")
     status = fields.CharEnumField(PaymentStatus, max_length=16, default=PaymentStatus.PENDING)
     paid_at = fields.DatetimeField(null=True)
+    # When reconciliation last asked the provider about this attempt.
+    checked_at = fields.DatetimeField(null=True)
+    # When the provider confirmed it will take no money for this attempt any more. A CLOSED
+    # attempt without it (its order was cancelled) is closed at the provider by the
+    # reconciliation job, so money paid into a dead order is found even if the
+    # notification is lost.
+    provider_closed_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -88,6 +95,10 @@ class Refund(Model):
     status = fields.CharEnumField(RefundStatus, max_length=16, default=RefundStatus.PENDING)
     failure_reason = fields.CharField(max_length=255, default="")
     attempts = fields.IntField(default=0)
+    # Set when the payments processor commits this refund against its payment (under the
+    # order's lock, checking nothing beyond what was paid goes back); after that it is only
+    # ever re-sent under the same out_refund_no, never decided again.
+    sent_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     completed_at = fields.DatetimeField(null=True)
@@ -98,3 +109,21 @@ class Refund(Model):
 
     def __str__(self) -> str:
         return f"Refund#{self.id} {self.out_refund_no} {self.amount} {self.status}"
+
+
+class ProcessedEvent(Model):
+    """A provider notification already applied, by the provider's own event id: a replay
+    is answered with success and not applied again."""
+
+    id = fields.BigIntField(primary_key=True)
+    provider = fields.CharField(max_length=16)
+    event_id = fields.CharField(max_length=128)
+    kind = fields.CharField(max_length=32)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "processed_event"
+        unique_together = (("provider", "event_id"),)
+
+    def __str__(self) -> str:
+        return f"ProcessedEvent {self.provider}:{self.event_id}"

@@ -6,6 +6,7 @@ from resolvers.accounts import service as accounts
 from resolvers.core.state import AppState
 from resolvers.core.worker import PeriodicJob
 from resolvers.orders import timers as order_timers
+from resolvers.payments import service as payments
 
 
 async def _purge_refresh_tokens(state: AppState) -> int:
@@ -31,9 +32,19 @@ async def _complete_delivered_orders(state: AppState) -> int:
     return await order_timers.complete_delivered_orders(state=state)
 
 
+async def _reconcile_payments(state: AppState) -> int:
+    return await payments.reconcile_pending_payments(state)
+
+
+async def _process_refunds(state: AppState) -> int:
+    return await payments.process_refunds(state)
+
+
 JOBS: list[PeriodicJob] = [
     PeriodicJob("purge-refresh-tokens", interval_seconds=3600, run=_purge_refresh_tokens),
     PeriodicJob("republish-events", interval_seconds=2, run=_republish_events),
     PeriodicJob("close-unpaid-orders", interval_seconds=15, run=_close_unpaid_orders),
     PeriodicJob("complete-delivered-orders", interval_seconds=300, run=_complete_delivered_orders),
+    PeriodicJob("reconcile-payments", interval_seconds=60, run=_reconcile_payments),
+    PeriodicJob("process-refunds", interval_seconds=5, run=_process_refunds),
 ]

@@ -13,6 +13,7 @@ from resolvers.core.keys import RedisKeys
 from resolvers.core.outbox import EventPublisher
 from resolvers.core.ratelimit import RateLimiter
 from resolvers.lua import LuaScripts
+from resolvers.payments.providers.registry import PaymentProviders
 from settings import Settings
 
 
@@ -27,6 +28,7 @@ class AppState:
     limiter: RateLimiter = field(init=False)
     events: EventPublisher = field(init=False)
     crypto: FieldCipher = field(init=False)
+    payments: PaymentProviders = field(init=False)
 
     def __post_init__(self) -> None:
         # SM4 known-answer test first: a process that cannot protect personal data at rest
@@ -36,11 +38,13 @@ class AppState:
         self.scripts = LuaScripts(self.redis)
         self.limiter = RateLimiter(self.redis, self.keys, self.scripts)
         self.events = EventPublisher(self.broadcast, self.keys)
+        self.payments = PaymentProviders.from_settings(self.settings)
 
     async def start(self) -> None:
         await self.broadcast.connect()
 
     async def aclose(self) -> None:
+        await self.payments.aclose()
         await self.broadcast.disconnect()
         await self.http.aclose()
         await self.redis.aclose()
