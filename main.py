@@ -35,7 +35,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from graph.devtools import dev_routes
 from graph.graphiql import STATIC_URL, graphiql_static_app
 from graph.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
-from graph.schema import build_schema, export_sdl
+from graph.schema import MicrostoreSchema, build_schema, export_sdl
 from graph.view import GraphQLView
 from graph.webhooks import payment_routes
 from resolvers.accounts.service import create_staff
@@ -68,19 +68,23 @@ Then put {{"Authorization": "Bearer <accessToken>"}} in GraphiQL's Headers pane.
 
 
 def create_state(settings: Settings) -> AppState:
+    redis = create_redis(settings)
     return AppState(
         settings=settings,
-        redis=create_redis(settings),
+        redis=redis,
         http=httpx.AsyncClient(timeout=httpx.Timeout(10.0), follow_redirects=False),
-        broadcast=create_broadcast(settings),
+        broadcast=create_broadcast(settings, redis),
     )
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, schema: MicrostoreSchema | None = None
+) -> Starlette:
+    """The app; `schema` replaces the built one (tests that serve fields of their own)."""
     settings = settings or get_settings()
     settings.check_production_ready()
     state = create_state(settings)
-    view = GraphQLView(build_schema(settings), state=state)
+    view = GraphQLView(schema or build_schema(settings), state=state)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

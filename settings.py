@@ -145,6 +145,18 @@ class Settings(BaseSettings):
     stripe_timeout_seconds: float = 10.0
     stripe_max_network_retries: int = 2
 
+    # --- real time (subscriptions, pub/sub) ---------------------------------------------
+    # Messages one subscriber may have waiting; a subscriber that lets this many pile up has
+    # stopped reading and is dropped (its subscription ends with SLOW_CONSUMER).
+    realtime_queue_size: int = Field(default=64, ge=1, le=10_000)
+    # Operations one WebSocket may run at once (graphql-transport-ws).
+    realtime_max_subscriptions: int = Field(default=20, ge=1)
+    # How long a new subscription waits for Redis to confirm SUBSCRIBE before failing.
+    realtime_subscribe_timeout_seconds: float = 5.0
+    # The pub/sub connection sends PING after this much silence; no answer within another
+    # interval means it is dead and is reopened.
+    realtime_ping_interval_seconds: float = 10.0
+
     # --- logging -----------------------------------------------------------------------
     log_level: str = "INFO"
     log_json: bool = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
@@ -34,6 +35,9 @@ class Context:
     def require_user(self) -> AccessClaims:
         if self.claims is None:
             raise Unauthenticated("Log in first")
+        # A WebSocket outlives the token it was opened with; each subscription checks.
+        if self.claims.expires_at <= datetime.now(UTC):
+            raise Unauthenticated("Your access token expired; reconnect with a fresh one")
         return self.claims
 
     def require_staff(self) -> AccessClaims:

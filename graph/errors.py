@@ -20,7 +20,14 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.relay.types import GlobalIDValueError
 
-from resolvers.core.errors import DomainError, DomainErrors, Forbidden, RateLimited, Unauthenticated
+from resolvers.core.errors import (
+    DomainError,
+    DomainErrors,
+    Forbidden,
+    RateLimited,
+    SubscriptionEnded,
+    Unauthenticated,
+)
 from resolvers.core.pagination import InvalidPageRequest
 
 logger = logging.getLogger(__name__)
@@ -32,6 +39,8 @@ class ErrorCode(StrEnum):
     BAD_USER_INPUT = "BAD_USER_INPUT"
     RATE_LIMITED = "RATE_LIMITED"
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+    # The server ended a subscription (extensions.reason says why); subscribe again.
+    SUBSCRIPTION_ENDED = "SUBSCRIPTION_ENDED"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -62,6 +71,8 @@ def _classify(error: GraphQLError) -> tuple[ErrorCode, dict[str, Any]]:
         return ErrorCode.FORBIDDEN, {}
     if isinstance(original, RateLimited):
         return ErrorCode.RATE_LIMITED, {"retryAfter": round(original.retry_after_seconds, 3)}
+    if isinstance(original, SubscriptionEnded):
+        return ErrorCode.SUBSCRIPTION_ENDED, {"reason": original.reason}
     if isinstance(original, BadUserInput):
         return ErrorCode.BAD_USER_INPUT, {"field": original.field} if original.field else {}
     if isinstance(original, GlobalIDValueError):
@@ -122,6 +133,7 @@ _EXPECTED_ERRORS = (
     GlobalIDValueError,
     DomainError,
     DomainErrors,
+    SubscriptionEnded,
     GraphQLError,
 )
 

@@ -11,7 +11,7 @@ from typing import Any
 from strawberry.permission import BasePermission
 
 from models import Role
-from resolvers.core.errors import Forbidden, Unauthenticated
+from resolvers.core.errors import Forbidden
 
 
 class _RolePermission(BasePermission):
@@ -19,9 +19,7 @@ class _RolePermission(BasePermission):
     message = "Not allowed"
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
-        claims = info.context.claims
-        if claims is None:
-            raise Unauthenticated("Log in first")
+        claims = info.context.require_user()  # also refuses a WebSocket's expired token
         if self.roles and claims.role not in self.roles:
             raise Forbidden(self.message)
         return True

@@ -28,12 +28,14 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from graph.context import Context
 from graph.errors import ErrorCode, error_body
 from graph.graphiql import graphiql_response
+from graph.websocket import TextWebSocketAdapter, TransportWSHandler
 from resolvers.accounts.tokens import AccessClaims, decode_access_token
 from resolvers.core.errors import Unauthenticated
 from resolvers.core.state import AppState
@@ -94,15 +96,19 @@ class _PersistedQueryCache:
 
 
 class GraphQLView(GraphQL):
+    websocket_adapter_class = TextWebSocketAdapter  # type: ignore[assignment]
+    graphql_transport_ws_handler_class = TransportWSHandler
+
     def __init__(self, schema: Any, *, state: AppState) -> None:
         settings = state.settings
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
-            keep_alive=True,
-            keep_alive_interval=15,
-            max_subscriptions_per_connection=20,
+            # graphql-transport-ws only: the legacy subscriptions-transport-ws protocol is
+            # unmaintained and would bypass the checks in graph/websocket.py.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=settings.realtime_max_subscriptions,
             allowed_origins=settings.ws_allowed_origins,
         )
         self.state = state
@@ -165,7 +171,11 @@ class GraphQLView(GraphQL):
         return Context(request=request, response=response, state=self.state, claims=claims)
 
     async def on_ws_connect(self, context: Context) -> Any:
-        """Authenticate a socket from its `connection_init` payload; a bad token is 4403."""
+        """Authenticate a socket from its `connection_init` payload; a bad token is 4403.
+
+        Each subscription checks these claims again when it starts (role, ownership, and
+        expiry: graph.context.Context.require_user), and the socket closes with 4403 when
+        the token expires (graph/websocket.py)."""
         params = context.connection_params or {}
         raw = params.get("authorization") or params.get("Authorization") or params.get("token")
         if raw is None:

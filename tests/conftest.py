@@ -258,3 +258,31 @@ def staff_api(http, staff_user, token_for) -> GraphQLClient:
 def shop(state: AppState) -> Shop:
     """Products, stores, addresses and orders for cart and order tests."""
     return Shop(state)
+
+# --- real time ----------------------------------------------------------------------------------
+
+_LIVE: dict[str, AppState] = {}
+
+
+@pytest.fixture(scope="session")
+async def live_server(app_server: str, settings: Settings) -> AsyncIterator[str]:
+    """The real app serving the test-only "probe" aggregate (tests/support/live_app.py), on
+    its own port, sharing the session's database and Redis. Tortoise is already set up by
+    `app_server`, so this app runs without a lifespan of its own."""
+    from tests.support.live_app import create_probe_app
+
+    probe_app = create_probe_app(settings)
+    probe_state: AppState = probe_app.state.microstore
+    await probe_state.start()
+    try:
+        async with serve_app(probe_app, lifespan="off") as url:
+            _LIVE["state"] = probe_state
+            yield url
+    finally:
+        await probe_state.aclose()
+
+
+@pytest.fixture
+def live_state(live_server: str) -> AppState:
+    """The AppState of `live_server` (its broadcast, publisher, keys)."""
+    return _LIVE["state"]

@@ -46,3 +46,21 @@ class Unauthenticated(Exception):
 
 class Forbidden(Exception):
     """The caller is known but their role does not allow this."""
+
+
+class SubscriptionEnded(Exception):
+    """The server ended a live subscription; the client should subscribe again.
+
+    `reason`: SLOW_CONSUMER (it stopped reading and its bounded queue filled up),
+    UNAVAILABLE (pub/sub could not be reached), SHUTDOWN (the process is stopping).
+    """
+
+    MESSAGES = {  # noqa: RUF012
+        "SLOW_CONSUMER": "You stopped reading updates; subscribe again",
+        "UNAVAILABLE": "Live updates are unavailable right now; subscribe again shortly",
+        "SHUTDOWN": "The server is restarting; subscribe again",
+    }
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(self.MESSAGES.get(reason, "The subscription ended; subscribe again"))
+        self.reason = reason

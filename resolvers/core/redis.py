@@ -8,9 +8,9 @@ while a blocking pool makes the spike wait for a free connection instead.
 
 from __future__ import annotations
 
-from broadcaster import Broadcast
 from redis.asyncio import BlockingConnectionPool, Redis
 
+from resolvers.core.pubsub import FanoutBroadcast, MemoryPubSubBackend, RedisPubSubBackend
 from settings import Settings
 
 POOL_WAIT_SECONDS = 5.0
@@ -31,8 +31,15 @@ def create_redis(settings: Settings) -> Redis:
     return Redis(connection_pool=pool)
 
 
-def create_broadcast(settings: Settings) -> Broadcast:
-    """Pub/sub between processes: in memory with the embedded Redis, else Redis channels."""
+def create_broadcast(settings: Settings, redis: Redis) -> FanoutBroadcast:
+    """Pub/sub between processes (see resolvers/core/pubsub.py): in memory with the embedded
+    Redis, else Redis channels over one subscriber connection, published through `redis`."""
     if settings.redis_url.startswith("memory://"):
-        return Broadcast("memory://")
-    return Broadcast(settings.redis_url)
+        backend: MemoryPubSubBackend | RedisPubSubBackend = MemoryPubSubBackend()
+    else:
+        backend = RedisPubSubBackend(
+            redis,
+            subscribe_timeout=settings.realtime_subscribe_timeout_seconds,
+            ping_interval=settings.realtime_ping_interval_seconds,
+        )
+    return FanoutBroadcast(backend, queue_size=settings.realtime_queue_size)

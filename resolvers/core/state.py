@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import httpx
-from broadcaster import Broadcast
 from redis.asyncio import Redis
 
 from resolvers.core.crypto import FieldCipher
 from resolvers.core.keys import RedisKeys
 from resolvers.core.outbox import EventPublisher
+from resolvers.core.pubsub import FanoutBroadcast
 from resolvers.core.ratelimit import RateLimiter
 from resolvers.lua import LuaScripts
 from resolvers.payments.providers.registry import PaymentProviders
@@ -22,7 +22,7 @@ class AppState:
     settings: Settings
     redis: Redis
     http: httpx.AsyncClient
-    broadcast: Broadcast
+    broadcast: FanoutBroadcast
     keys: RedisKeys = field(init=False)
     scripts: LuaScripts = field(init=False)
     limiter: RateLimiter = field(init=False)
