@@ -26,9 +26,17 @@ run: $(BIN)/.installed-base
 	HOST=$(HOST) PORT=$(PORT) WECHAT_API_BASE=$${WECHAT_API_BASE:-http://$(HOST):$(PORT)/dev/wechat} \
 		$(BIN)/python main.py serve
 
+JS_DIR := tests/js
+
+# The JavaScript clients the tests run (graphql-ws, playwright-core), from tests/js/package.json.
+$(JS_DIR)/node_modules/.installed: $(JS_DIR)/package.json
+	@bash scripts/ensure-js.sh
+	@touch $@
+
 ## test: the whole suite against real PostgreSQL and Redis (started if installed but stopped)
-test: $(BIN)/.installed-dev
+test: $(BIN)/.installed-dev $(JS_DIR)/node_modules/.installed
 	@bash scripts/ensure-services.sh
+	@bash scripts/ensure-browser.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed-dev
@@ -59,4 +67,4 @@ bench: $(BIN)/.installed-dev
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache $(JS_DIR)/node_modules

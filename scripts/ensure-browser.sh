@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The browser tests drive Debian's Chromium (/usr/bin/chromium) with playwright-core.
+#   scripts/ensure-browser.sh            check only: fail with what to do (never skip)
+#   scripts/ensure-browser.sh --install  install it when missing (CI: root, apt-get)
+set -euo pipefail
+
+CHROMIUM=/usr/bin/chromium
+
+if [ -x "$CHROMIUM" ]; then
+  exit 0
+fi
+
+if [ "${1:-}" = "--install" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing Debian's chromium for the browser tests"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  [ -x "$CHROMIUM" ] && exit 0
+fi
+
+cat >&2 <<MSG
+error: the browser tests need Debian's Chromium at $CHROMIUM, which is not installed.
+  Debian/Ubuntu: sudo apt-get update && sudo apt-get install chromium
+  (.ci/run installs it on a fresh machine with: bash scripts/ensure-browser.sh --install)
+MSG
+exit 1
