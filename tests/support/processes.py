@@ -67,6 +67,8 @@ async def web_process(
             str(port),
             "--ws",
             "websockets-sansio",
+            "--ws-per-message-deflate",
+            "false",
             "--no-access-log",
             cwd=ROOT,
             env=env,
