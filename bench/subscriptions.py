@@ -226,7 +226,9 @@ class Subscriber:
 
 
 @contextlib.asynccontextmanager
-async def stalled_client(process: WebProcess, token: str, aggregates: list[int]) -> AsyncIterator[None]:
+async def stalled_client(
+    process: WebProcess, token: str, aggregates: list[int]
+) -> AsyncIterator[None]:
     """A socket that subscribes and then never reads again (see tests/support/ws.py)."""
     from tests.support.ws import StallableWS
 
