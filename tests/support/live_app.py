@@ -81,6 +81,8 @@ class ProbeUpdate:
     version: int
     value: str
     snapshot: bool
+    # When the change was written (seconds since the epoch), for latency measurements.
+    occurred_at: float | None = None
 
 
 @strawberry.type
@@ -103,7 +105,10 @@ class ProbeSubscriptions:
         async def updates() -> AsyncGenerator[ProbeUpdate]:
             async for event in stream:
                 yield ProbeUpdate(
-                    version=event.version, value=event.payload["value"], snapshot=event.snapshot
+                    version=event.version,
+                    value=event.payload["value"],
+                    snapshot=event.snapshot,
+                    occurred_at=event.occurred_at.timestamp() if event.occurred_at else None,
                 )
 
         return updates()
