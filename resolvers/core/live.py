@@ -43,6 +43,37 @@ class LiveEvent:
     occurred_at: datetime | None = None
     # True when read from the database (the start, or after a Resync), not a published change.
     snapshot: bool = False
+    # The outbox event's id (None for snapshots and for messages published without outbox).
+    event_id: int | None = None
+    aggregate_id: int | None = None
+
+
+def live_message(
+    *,
+    topic: str,
+    aggregate_type: str,
+    aggregate_id: int,
+    version: int,
+    payload: Mapping[str, Any],
+    occurred_at: datetime,
+    event_id: int | None = None,
+) -> str:
+    """The wire format of every live message (outbox events use it too, with their id).
+
+    Changes that need no outbox (a courier's position: the next report supersedes a lost
+    one) are published in this format directly.
+    """
+    return orjson.dumps(
+        {
+            "id": event_id,
+            "topic": topic,
+            "aggregateType": aggregate_type,
+            "aggregateId": aggregate_id,
+            "version": version,
+            "payload": payload,
+            "occurredAt": occurred_at.isoformat(),
+        }
+    ).decode()
 
 
 LoadCurrent = Callable[[], Awaitable[LiveEvent | None]]
@@ -53,11 +84,15 @@ def parse_event_message(message: str) -> LiveEvent | None:
     try:
         data = orjson.loads(message)
         occurred = data.get("occurredAt")
+        event_id = data.get("id")
+        aggregate_id = data.get("aggregateId")
         return LiveEvent(
             topic=str(data["topic"]),
             version=int(data["version"]),
             payload=data.get("payload") or {},
             occurred_at=datetime.fromisoformat(occurred) if occurred else None,
+            event_id=int(event_id) if event_id else None,
+            aggregate_id=int(aggregate_id) if aggregate_id is not None else None,
         )
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
         return None

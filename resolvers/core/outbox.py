@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import orjson
 from broadcaster import Broadcast
 from tortoise.transactions import in_transaction
 
 from models import OutboxEvent
 from resolvers.core.keys import RedisKeys
+from resolvers.core.live import live_message
 
 logger = logging.getLogger(__name__)
 
@@ -46,17 +46,16 @@ async def record(
 
 
 def event_message(event: OutboxEvent) -> str:
-    return orjson.dumps(
-        {
-            "id": event.id,
-            "topic": event.topic,
-            "aggregateType": event.aggregate_type,
-            "aggregateId": event.aggregate_id,
-            "version": event.version,
-            "payload": event.payload,
-            "occurredAt": event.created_at.isoformat() if event.created_at else None,
-        }
-    ).decode()
+    """The message published for an event (the format of resolvers/core/live.py)."""
+    return live_message(
+        topic=event.topic,
+        aggregate_type=event.aggregate_type,
+        aggregate_id=event.aggregate_id,
+        version=event.version,
+        payload=event.payload,
+        occurred_at=event.created_at or datetime.now(UTC),
+        event_id=event.id,
+    )
 
 
 class EventPublisher:
