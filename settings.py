@@ -147,8 +147,10 @@ class Settings(BaseSettings):
 
     # --- real time (subscriptions, pub/sub) ---------------------------------------------
     # Messages one subscriber may have waiting; a subscriber that lets this many pile up has
-    # stopped reading and is dropped (its subscription ends with SLOW_CONSUMER).
-    realtime_queue_size: int = Field(default=64, ge=1, le=10_000)
+    # stopped reading and is dropped (its subscription ends with SLOW_CONSUMER). Behind them
+    # the socket's own buffers hold hundreds of KB more, so a reading client never gets
+    # near it; a stalled socket holds at most max_subscriptions x this many messages.
+    realtime_queue_size: int = Field(default=16, ge=1, le=10_000)
     # Operations one WebSocket may run at once (graphql-transport-ws).
     realtime_max_subscriptions: int = Field(default=20, ge=1)
     # How long a new subscription waits for Redis to confirm SUBSCRIBE before failing.

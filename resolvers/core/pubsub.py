@@ -482,7 +482,7 @@ class _Channel:
 class FanoutBroadcast(Broadcast):
     """broadcaster's `Broadcast` with one backend subscription per channel and bounded fan-out."""
 
-    def __init__(self, backend: OrderedBackend, *, queue_size: int = 64) -> None:
+    def __init__(self, backend: OrderedBackend, *, queue_size: int = 16) -> None:
         super().__init__(backend=backend)  # type: ignore[arg-type]
         if queue_size < 1:
             raise ValueError("queue_size must be at least 1")
