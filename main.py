@@ -36,6 +36,7 @@ from graph.devtools import dev_routes
 from graph.graphiql import STATIC_URL, graphiql_static_app
 from graph.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from graph.schema import MicrostoreSchema, build_schema, export_sdl
+from graph.track import track_routes
 from graph.view import GraphQLView
 from graph.webhooks import payment_routes
 from resolvers.accounts.service import create_staff
@@ -126,6 +127,7 @@ def create_app(
     routes = [
         Route("/graphql", view, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", view),
+        *track_routes(),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         *payment_routes(),

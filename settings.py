@@ -159,6 +159,15 @@ class Settings(BaseSettings):
     # interval means it is dead and is reopened.
     realtime_ping_interval_seconds: float = 10.0
 
+    # --- courier delivery ------------------------------------------------------------------
+    # A courier's idle position older than this does not count when the nearest free
+    # courier is chosen.
+    courier_idle_position_max_age_seconds: int = 10 * 60
+    # Recent speed (for the ETA) is measured over this much of the delivery's history.
+    courier_speed_window_seconds: int = 120
+    # Positions are personal data: a delivery's history is deleted this long after it ended.
+    courier_location_retention_minutes: int = 30
+
     # --- logging -----------------------------------------------------------------------
     log_level: str = "INFO"
     log_json: bool = True

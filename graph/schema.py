@@ -56,8 +56,12 @@ from resolvers.cart.mutations import CartMutations
 from resolvers.cart.queries import CartQueries
 from resolvers.catalog.mutations import CatalogMutations
 from resolvers.catalog.queries import CatalogQueries
+from resolvers.delivery.mutations import DeliveryMutations
+from resolvers.delivery.queries import DeliveryQueries
+from resolvers.delivery.subscriptions import DeliverySubscriptions
 from resolvers.orders.mutations import OrderMutations
 from resolvers.orders.queries import OrderQueries
+from resolvers.orders.subscriptions import OrderSubscriptions
 from resolvers.payments.mutations import PaymentMutations
 from resolvers.stores.mutations import StoreMutations
 from resolvers.stores.queries import StoreQueries
@@ -83,6 +87,7 @@ QUERIES: tuple[type, ...] = (
     AddressQueries,
     CartQueries,
     OrderQueries,
+    DeliveryQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutations,
@@ -92,8 +97,9 @@ MUTATIONS: tuple[type, ...] = (
     CartMutations,
     OrderMutations,
     PaymentMutations,
+    DeliveryMutations,
 )
-SUBSCRIPTIONS: tuple[type, ...] = ()
+SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscriptions, DeliverySubscriptions)
 
 
 @dataclass(frozen=True)

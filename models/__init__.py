@@ -13,6 +13,13 @@ from models.catalog import (
     StockChangeReason,
     StockLedger,
 )
+from models.delivery import (
+    ACTIVE_TASK_STATUSES,
+    CourierLocation,
+    CourierState,
+    DeliveryTask,
+    DeliveryTaskStatus,
+)
 from models.events import OutboxEvent
 from models.orders import (
     ActorRole,
@@ -40,6 +47,7 @@ from models.payments import (
 from models.stores import Store, StoreStock
 
 __all__ = [
+    "ACTIVE_TASK_STATUSES",
     "STAFF_ROLES",
     "ActorRole",
     "Address",
@@ -50,7 +58,11 @@ __all__ = [
     "AuditLog",
     "CartLine",
     "Category",
+    "CourierLocation",
+    "CourierState",
     "DeliveryMethod",
+    "DeliveryTask",
+    "DeliveryTaskStatus",
     "Favorite",
     "Order",
     "OrderEvent",

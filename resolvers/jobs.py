@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from resolvers.accounts import service as accounts
 from resolvers.core.state import AppState
 from resolvers.core.worker import PeriodicJob
+from resolvers.delivery import service as delivery
 from resolvers.orders import timers as order_timers
 from resolvers.payments import service as payments
 
@@ -40,6 +43,12 @@ async def _process_refunds(state: AppState) -> int:
     return await payments.process_refunds(state)
 
 
+async def _purge_courier_locations(state: AppState) -> int:
+    settled = await delivery.settle_finished_orders(state=state)
+    retention = timedelta(minutes=state.settings.courier_location_retention_minutes)
+    return settled + await delivery.purge_locations(retention=retention)
+
+
 JOBS: list[PeriodicJob] = [
     PeriodicJob("purge-refresh-tokens", interval_seconds=3600, run=_purge_refresh_tokens),
     PeriodicJob("republish-events", interval_seconds=2, run=_republish_events),
@@ -47,4 +56,5 @@ JOBS: list[PeriodicJob] = [
     PeriodicJob("complete-delivered-orders", interval_seconds=300, run=_complete_delivered_orders),
     PeriodicJob("reconcile-payments", interval_seconds=60, run=_reconcile_payments),
     PeriodicJob("process-refunds", interval_seconds=5, run=_process_refunds),
+    PeriodicJob("purge-courier-locations", interval_seconds=60, run=_purge_courier_locations),
 ]

@@ -18,8 +18,10 @@ from graph.types.catalog import Product, Sku
 from graph.types.stores import Store
 from resolvers.addresses.service import view as address_view
 from resolvers.core.crypto import mask_phone
+from resolvers.core.live import LiveEvent
 from resolvers.orders.checkout import ORDER_DETAIL_CONTEXT, ORDER_PHONE_CONTEXT, Checkout
 from resolvers.orders.errors import OrderErrorCode as _OrderErrorCode
+from resolvers.orders.live import FeedKind as _FeedKind
 from resolvers.orders.pricing import Adjustment
 
 OrderErrorCode = strawberry.enum(_OrderErrorCode, name="OrderErrorCode")
@@ -633,3 +635,64 @@ class RefundRetryPayload:
 
 OrderConnection = Connection[Order]
 AfterSaleConnection = Connection[AfterSale]
+
+
+# --- live (subscriptions) -------------------------------------------------------------------
+
+
+@strawberry.type(description="An order's status as it changes (orderStatusChanged).")
+class OrderStatusUpdate:
+    order_id: relay.GlobalID
+    number: str
+    status: OrderStatus
+    previous_status: OrderStatus | None
+    version: int = strawberry.field(description="The order's version: strictly increasing.")
+    occurred_at: datetime | None
+    snapshot: bool = strawberry.field(
+        description="True for the first message: the order as it is when you subscribe."
+    )
+
+    @classmethod
+    def from_event(cls, event: LiveEvent) -> OrderStatusUpdate:
+        payload = event.payload
+        previous = payload.get("previousStatus")
+        return cls(
+            order_id=relay.GlobalID("Order", str(payload["orderId"])),
+            number=payload["number"],
+            status=models.OrderStatus(payload["status"]),
+            previous_status=None
+            if event.snapshot or not previous
+            else models.OrderStatus(previous),
+            version=event.version,
+            occurred_at=event.occurred_at,
+            snapshot=event.snapshot,
+        )
+
+
+OrderFeedKind = strawberry.enum(_FeedKind, name="OrderFeedKind")
+
+
+@strawberry.type(description="News of the shop's orders for staff (orderFeed).")
+class OrderFeedEvent:
+    kind: OrderFeedKind
+    order_id: relay.GlobalID
+    number: str
+    status: OrderStatus
+    version: int
+    occurred_at: datetime | None
+    after_sale_id: relay.GlobalID | None = strawberry.field(
+        description="REFUND_REQUESTED: the request (an `AfterSale` ID)."
+    )
+
+    @classmethod
+    def from_event(cls, kind: _FeedKind, event: LiveEvent) -> OrderFeedEvent:
+        payload = event.payload
+        return cls(
+            kind=kind,
+            order_id=relay.GlobalID("Order", str(payload["orderId"])),
+            number=payload["number"],
+            status=models.OrderStatus(payload["status"]),
+            version=event.version,
+            occurred_at=event.occurred_at,
+            after_sale_id=_gid("AfterSale", payload.get("afterSaleId")),
+        )

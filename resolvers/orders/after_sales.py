@@ -37,7 +37,9 @@ from models import (
     StockChangeReason,
 )
 from resolvers.catalog import stock
+from resolvers.core import outbox
 from resolvers.core.errors import DomainError, DomainErrors
+from resolvers.core.outbox import EventPublisher
 from resolvers.core.pagination import Page, SortKey, paginate
 from resolvers.orders import lifecycle, payment_hook
 from resolvers.orders.errors import OrderErrorCode
@@ -49,6 +51,7 @@ ZERO = Decimal("0.00")
 MAX_REASON_LENGTH = 200
 MAX_PHOTOS = 9
 MAX_PHOTO_URL_LENGTH = 512
+AFTER_SALE_REQUESTED_TOPIC = "order.after_sale_requested"
 AFTER_DELIVERY = frozenset({OrderStatus.DELIVERED, OrderStatus.COMPLETED})
 # Requests that still count against a line (everything but a rejection).
 LIVE = [s for s in AfterSaleStatus if s != AfterSaleStatus.REJECTED]
@@ -99,8 +102,12 @@ async def request_after_sale(
     lines: list[LineRequest] | None,
     reason: str,
     photos: list[str],
+    events: EventPublisher | None = None,
 ) -> AfterSale:
-    """`lines` None asks for everything not yet refunded or asked for."""
+    """`lines` None asks for everything not yet refunded or asked for.
+
+    Announces the request (`order.after_sale_requested`, the staff order feed) through the
+    outbox: published by `events` after commit, or by the worker's republisher."""
     reason, photos = _check_text(reason, photos)
     now = datetime.now(UTC)
     async with in_transaction():
@@ -212,7 +219,28 @@ async def request_after_sale(
                 for line, quantity, line_amount in planned
             ]
         )
-        return after_sale
+        event = await outbox.record(
+            topic=AFTER_SALE_REQUESTED_TOPIC,
+            aggregate_type="order",
+            aggregate_id=order.id,
+            # Not a change of the order itself: its version stays, so the order's status
+            # stream skips this event and the staff feed tells events apart by their id.
+            version=order.version,
+            payload={
+                "orderId": order.id,
+                "number": order.number,
+                "userId": order.user_id,
+                "status": str(order.status),
+                "version": order.version,
+                "afterSaleId": after_sale.id,
+                "afterSaleNumber": after_sale.number,
+                "kind": str(kind),
+                "requestedAmount": str(after_sale.requested_amount),
+            },
+        )
+    if events is not None:
+        await events.publish([event])
+    return after_sale
 
 
 async def _lock(after_sale_id: int) -> tuple[AfterSale, Order]:

@@ -141,6 +141,7 @@ class OrderMutations:
                 lines=input.line_requests(),
                 reason=input.reason,
                 photos=input.photos,
+                events=ctx.state.events,
             ),
             **_after_sale(AfterSaleRequestPayload),
         )

@@ -48,6 +48,7 @@ from resolvers.orders.checkout import Checkout, CheckoutRequest
 from resolvers.orders.errors import OrderErrorCode
 from resolvers.orders.lifecycle import Actor, OrderAction
 from resolvers.orders.numbers import new_number
+from settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -421,26 +422,51 @@ async def ship_orders(
     return result
 
 
+HANDLING_STEPS = frozenset(
+    {OrderAction.SEND_OUT, OrderAction.MARK_READY, OrderAction.DELIVER, OrderAction.PICK_UP}
+)
+
+
+def step_updates(action: OrderAction, *, settings: Settings, now: datetime) -> dict[str, object]:
+    """What a handling step sets besides the status (its timers)."""
+    if action == OrderAction.DELIVER:
+        return {"auto_complete_at": now + timedelta(days=settings.order_auto_confirm_days)}
+    if action == OrderAction.PICK_UP:
+        # Handing over at the counter is the delivery; the after-sale window starts here.
+        return {"delivered_at": now}
+    return {}
+
+
+async def apply_step(
+    order: Order, action: OrderAction, *, actor: Actor, settings: Settings, now: datetime
+) -> lifecycle.Change:
+    """A handling step on an order the caller locked, inside the caller's transaction (the
+    courier's pickup and hand-over change their delivery task in the same transaction)."""
+    if action not in HANDLING_STEPS:
+        raise ValueError(f"{action} is not a handling step")
+    return await lifecycle.apply(
+        order,
+        action,
+        actor=actor,
+        updates=step_updates(action, settings=settings, now=now),
+        now=now,
+    )
+
+
 async def advance_order(
     *, state: AppState, staff_id: int, order_id: int, action: OrderAction
 ) -> Order:
     """Staff moves an order along: out for delivery, ready for pickup, delivered, picked up."""
-    if action not in (
-        OrderAction.SEND_OUT,
-        OrderAction.MARK_READY,
-        OrderAction.DELIVER,
-        OrderAction.PICK_UP,
-    ):
+    if action not in HANDLING_STEPS:
         raise ValueError(f"{action} is not a staff step")
     now = datetime.now(UTC)
-    updates: dict[str, object] = {}
-    if action == OrderAction.DELIVER:
-        updates["auto_complete_at"] = now + timedelta(days=state.settings.order_auto_confirm_days)
-    elif action == OrderAction.PICK_UP:
-        # Handing over at the counter is the delivery; the after-sale window starts here.
-        updates["delivered_at"] = now
     return await _transition(
-        state, order_id=order_id, action=action, actor=staff(staff_id), updates=updates, now=now
+        state,
+        order_id=order_id,
+        action=action,
+        actor=staff(staff_id),
+        updates=step_updates(action, settings=state.settings, now=now),
+        now=now,
     )
 
 

@@ -62,11 +62,17 @@ for await (const line of lines) {
         out({ ok: true, value: await page.evaluate(`(${command.js})()`) });
         break;
       case "waitFor": {
-        const handle = await page.waitForFunction(`(${command.js})()`, null, {
-          timeout: command.timeout ?? 10000,
-          polling: 50,
-        });
-        out({ ok: true, value: await handle.jsonValue() });
+        // Polled with evaluate (CDP Runtime.evaluate), not waitForFunction: that one builds
+        // its predicate with eval inside the page, which the page's own CSP rightly forbids.
+        const deadline = Date.now() + (command.timeout ?? 10000);
+        let value = null;
+        for (;;) {
+          value = await page.evaluate(`(${command.js})()`);
+          if (value) break;
+          if (Date.now() > deadline) throw new Error(`waitFor timed out: ${command.js}`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        out({ ok: true, value });
         break;
       }
       case "screenshot":
