@@ -13,6 +13,7 @@ from models import OutboxEvent
 from resolvers.core import outbox
 from tests.support.live_app import PROBE, PROBE_CHANGED, change_probe
 from tests.support.processes import environment, web_process
+from tests.support.shop import gid
 from tests.support.ws import open_ws
 
 PROBE_SUB = "subscription ($id: Int!) { probe(probeId: $id) { version value snapshot } }"
@@ -83,3 +84,52 @@ async def test_an_event_a_crash_left_unpublished_reaches_subscribers_through_the
         "snapshot": False,
     }
     assert (await OutboxEvent.get(id=orphan.id)).published_at is not None
+
+
+ORDER_CANCEL = """
+mutation ($id: ID!) { orderCancel(input: {orderId: $id}) { order { status } errors { code } } }
+"""
+STATUS_SUB = "subscription ($id: ID!) { orderStatusChanged(orderId: $id) { status snapshot } }"
+
+
+@pytest.fixture(scope="session")
+async def two_app_processes(app_server, settings):
+    """Two processes of the real app (main:app_factory) sharing Redis and PostgreSQL."""
+    env = environment(settings)
+    async with (
+        web_process("main:app_factory", env) as a,
+        web_process("main:app_factory", env) as b,
+    ):
+        yield a, b
+
+
+async def test_an_order_cancelled_through_process_a_reaches_its_owner_on_process_b(
+    two_app_processes, shop, customer, token_for
+):
+    a, b = two_app_processes
+    token = token_for(customer)
+    order = await shop.order(customer, (await shop.sku(), 1))
+    order_id = gid("Order", order.id)
+    async with open_ws(b.url) as ws, httpx.AsyncClient(base_url=a.url) as http:
+        await ws.init(token)
+        await ws.subscribe("1", STATUS_SUB, {"id": order_id})
+        first = await ws.next_for("1")
+        response = await http.post(
+            "/graphql",
+            json={"query": ORDER_CANCEL, "variables": {"id": order_id}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        second = await ws.next_for("1")
+
+    assert response.json()["data"]["orderCancel"] == {
+        "order": {"status": "CANCELLED"},
+        "errors": [],
+    }
+    assert first["payload"]["data"]["orderStatusChanged"] == {
+        "status": "PENDING_PAYMENT",
+        "snapshot": True,
+    }
+    assert second["payload"]["data"]["orderStatusChanged"] == {
+        "status": "CANCELLED",
+        "snapshot": False,
+    }
