@@ -7,6 +7,7 @@ from models import Role
 from resolvers.accounts.tokens import issue_access_token
 from tests.support.live_app import change_probe
 from tests.support.node import graphql_ws_subscriber
+from tests.support.shop import gid
 
 PROBE_SUB = "subscription ($id: Int!) { probe(probeId: $id) { version value snapshot } }"
 
@@ -70,3 +71,26 @@ async def test_after_4403_token_expired_the_client_reconnects_with_its_fresh_tok
     assert (closed["code"], closed["reason"]) == (4403, "Token expired")
     assert again["payload"]["data"]["probe"]["version"] == 1
     assert change["payload"]["data"]["probe"] == {"version": 2, "value": "paid", "snapshot": False}
+
+
+STATUS_SUB = "subscription ($id: ID!) { orderStatusChanged(orderId: $id) { status snapshot } }"
+
+
+async def test_the_reference_client_follows_a_real_order(app_server, shop, customer, token_for):
+    order = await shop.order(customer, (await shop.sku(), 1))
+    async with graphql_ws_subscriber(
+        app_server,
+        query=STATUS_SUB,
+        variables={"id": gid("Order", order.id)},
+        tokens=[token_for(customer)],
+    ) as client:
+        first = await client.until("next")
+        await shop.pay(order)
+        second = await client.until("next")
+
+    assert first["payload"] == {
+        "data": {"orderStatusChanged": {"status": "PENDING_PAYMENT", "snapshot": True}}
+    }
+    assert second["payload"] == {
+        "data": {"orderStatusChanged": {"status": "PAID", "snapshot": False}}
+    }
