@@ -259,6 +259,7 @@ def shop(state: AppState) -> Shop:
     """Products, stores, addresses and orders for cart and order tests."""
     return Shop(state)
 
+
 # --- real time ----------------------------------------------------------------------------------
 
 _LIVE: dict[str, AppState] = {}
