@@ -4,7 +4,7 @@ python main.py serve        # HTTP + WebSocket on settings.host:port
 python main.py worker       # timers, republishers, reconcilers
 python main.py migrate      # apply aerich migrations for the configured database
 python main.py seed         # demo data (idempotent)
-python main.py createadmin  # create or reset a staff administrator
+python main.py createadmin  # create or reset a staff administrator (--role STAFF / COURIER)
 python main.py export-schema
 """
 
@@ -39,6 +39,7 @@ from graph.schema import MicrostoreSchema, build_schema, export_sdl
 from graph.track import track_routes
 from graph.view import GraphQLView
 from graph.webhooks import payment_routes
+from models import Role
 from resolvers.accounts.service import create_staff
 from resolvers.core.db import migrations_location, tortoise_config
 from resolvers.core.errors import DomainError
@@ -61,6 +62,8 @@ Demo data is ready. Open {url} (GraphiQL) and log in:
   staff admin   mutation {{ staffLogin(input: {{username: "admin", password: "microstore-admin"}})
                   {{ tokens {{ accessToken }} errors {{ code message }} }} }}
   shopper       mutation {{ wechatLogin(input: {{code: "demo-customer"}})
+                  {{ tokens {{ accessToken }} errors {{ code message }} }} }}
+  courier       mutation {{ staffLogin(input: {{username: "rider", password: "microstore-rider"}})
                   {{ tokens {{ accessToken }} errors {{ code message }} }} }}
 
 Then put {{"Authorization": "Bearer <accessToken>"}} in GraphiQL's Headers pane.
@@ -189,12 +192,17 @@ async def seed(settings: Settings) -> None:
     await _with_orm(settings, load_demo_data(settings=settings))
 
 
-async def create_admin(settings: Settings, username: str, password: str) -> None:
+async def create_admin(
+    settings: Settings, username: str, password: str, role: Role = Role.ADMIN
+) -> None:
     async def work() -> None:
         user = await create_staff(
-            username=username, password=password, min_password_length=settings.password_min_length
+            username=username,
+            password=password,
+            min_password_length=settings.password_min_length,
+            role=role,
         )
-        logger.info("staff administrator ready: %s (id %s)", user.username, user.id)
+        logger.info("%s account ready: %s (id %s)", user.role, user.username, user.id)
 
     await _with_orm(settings, work())
 
@@ -254,6 +262,9 @@ def main(argv: list[str] | None = None) -> None:
     admin_cmd = commands.add_parser("createadmin", help="create or reset a staff admin")
     admin_cmd.add_argument("--username", default="admin")
     admin_cmd.add_argument("--password-stdin", action="store_true")
+    admin_cmd.add_argument(
+        "--role", choices=["ADMIN", "STAFF", "COURIER"], default="ADMIN", help="default ADMIN"
+    )
     export_cmd = commands.add_parser("export-schema", help="write schema.graphql")
     export_cmd.add_argument("--output", type=Path, default=SCHEMA_FILE)
     args = parser.parse_args(argv)
@@ -275,7 +286,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.write(LOGIN_HELP.format(url=f"http://{settings.host}:{settings.port}/graphql"))
     elif args.command == "createadmin":
         try:
-            asyncio.run(create_admin(settings, args.username, _read_password(args)))
+            asyncio.run(
+                create_admin(settings, args.username, _read_password(args), Role(args.role))
+            )
         except DomainError as exc:
             raise SystemExit(f"createadmin: {exc.message}") from None
     elif args.command == "export-schema":

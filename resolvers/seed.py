@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "microstore-admin"  # printed for the developer; dev only
+DEMO_COURIER_USERNAME = "rider"
+DEMO_COURIER_PASSWORD = "microstore-rider"  # printed for the developer; dev only
 # graph/devtools.py maps the login code "demo-customer" to this openid.
 DEMO_CUSTOMER_OPENID = "demo-customer-openid"
 
@@ -44,6 +46,14 @@ async def seed_accounts(settings: Settings) -> None:
         wechat_openid=DEMO_CUSTOMER_OPENID,
         defaults={"role": Role.CUSTOMER, "nickname": "Demo shopper"},
     )
+    if not await User.exists(username=DEMO_COURIER_USERNAME):
+        await create_staff(
+            username=DEMO_COURIER_USERNAME,
+            password=DEMO_COURIER_PASSWORD,
+            min_password_length=settings.password_min_length,
+            role=Role.COURIER,
+            nickname="Demo rider",
+        )
 
 
 # (top category, subcategory, title, subtitle, colours, sizes, price, compare-at)

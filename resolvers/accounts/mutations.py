@@ -28,7 +28,9 @@ class AccountMutations:
             build=WechatLoginPayload.success,
         )
 
-    @strawberry.mutation(description="Log a staff member in with username and password.")
+    @strawberry.mutation(
+        description="Log a staff member or a courier in with username and password."
+    )
     async def staff_login(self, info: Info, input: StaffLoginInput) -> StaffLoginPayload:
         ctx = info.context
         return await run_mutation(

@@ -34,6 +34,11 @@ def _failure_limit(state: AppState) -> Limit:
     )
 
 
+# Roles that log in with a username and password (staffLogin): the shop's staff, and its
+# couriers (their app reports positions and hand-overs; shoppers come through WeChat).
+PASSWORD_ROLES = frozenset({Role.STAFF, Role.ADMIN, Role.COURIER})
+
+
 async def wechat_login(
     *, state: AppState, code: str, client_ip: str
 ) -> tuple[User, tokens.TokenPair]:
@@ -74,7 +79,7 @@ async def staff_login(
     if 0 < len(username) <= MAX_USERNAME_LENGTH and len(password) <= MAX_PASSWORD_LENGTH:
         user = await User.get_or_none(username=username)
     valid = await passwords.verify_password(user.password_hash if user else None, password)
-    if user is None or not valid or not user.is_staff:
+    if user is None or not valid or user.role not in PASSWORD_ROLES:
         await state.limiter.check(failure_limit, username.lower(), cost=1)  # count it
         logger.info("staff login failed for a username from %s", client_ip)
         raise DomainError(
@@ -166,10 +171,13 @@ async def create_staff(
     role: Role = Role.ADMIN,
     nickname: str = "",
 ) -> User:
-    """Create (or reset the password of) a staff account; used by `main.py createadmin`."""
-    if role not in (Role.STAFF, Role.ADMIN):
+    """Create (or reset the password of) a password account (staff, admin or courier);
+    used by `main.py createadmin`."""
+    if role not in PASSWORD_ROLES:
         raise DomainError(
-            AccountErrorCode.INVALID, "Staff accounts are STAFF or ADMIN", field=["role"]
+            AccountErrorCode.INVALID,
+            "Password accounts are STAFF, ADMIN or COURIER",
+            field=["role"],
         )
     username = username.strip()
     if not username or len(username) > MAX_USERNAME_LENGTH:

@@ -173,3 +173,31 @@ async def test_tracking_someone_elses_order_is_null(make_user, http, token_for, 
     data = await stranger.execute(TRACKING, {"number": paid_order.number})
 
     assert data == {"deliveryTracking": None}
+
+
+STAFF_LOGIN = """
+mutation ($username: String!, $password: String!) {
+  staffLogin(input: {username: $username, password: $password}) {
+    user { role } tokens { accessToken } errors { code }
+  }
+}
+"""
+
+
+async def test_a_courier_logs_in_with_a_password_and_reports(api, http):
+    from resolvers.accounts.service import create_staff
+
+    await create_staff(
+        username="rider-1", password="long enough pw", min_password_length=10, role=Role.COURIER
+    )
+
+    login = (await api.execute(STAFF_LOGIN, {"username": "rider-1", "password": "long enough pw"}))[
+        "staffLogin"
+    ]
+    rider = GraphQLClient(http, login["tokens"]["accessToken"])
+    report = (
+        await rider.execute(REPORT, {"order": None, "lat": 31.2, "lng": 121.4, "heading": 0})
+    )["courierLocationReport"]
+
+    assert login["errors"] == [] and login["user"]["role"] == "COURIER"
+    assert report == {"location": None, "errors": []}
