@@ -115,7 +115,7 @@ async def test_seeding_twice_creates_nothing_new(embedded_server):
     with sqlite3.connect(database) as conn:
         users = conn.execute("SELECT COUNT(*) FROM user").fetchone()[0]
 
-    assert users == 2  # the admin and the demo shopper, once each
+    assert users == 3  # the admin, the demo shopper and the demo rider, once each
 
 
 PLACE_ORDER = """
