@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The browser tests drive Debian's Chromium (/usr/bin/chromium) with playwright-core.
-#   scripts/ensure-browser.sh            check only: fail with what to do (never skip)
-#   scripts/ensure-browser.sh --install  install it when missing (CI: root, apt-get)
+# Missing: installed from Debian's packages when we are root with apt-get (a fresh CI or
+# dev machine); otherwise fail with what to do. The browser tests are never skipped.
 set -euo pipefail
 
 CHROMIUM=/usr/bin/chromium
@@ -10,7 +10,7 @@ if [ -x "$CHROMIUM" ]; then
   exit 0
 fi
 
-if [ "${1:-}" = "--install" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing Debian's chromium for the browser tests"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
@@ -20,6 +20,5 @@ fi
 cat >&2 <<MSG
 error: the browser tests need Debian's Chromium at $CHROMIUM, which is not installed.
   Debian/Ubuntu: sudo apt-get update && sudo apt-get install chromium
-  (.ci/run installs it on a fresh machine with: bash scripts/ensure-browser.sh --install)
 MSG
 exit 1
