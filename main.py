@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import getpass
 import logging
 import signal
@@ -41,6 +42,7 @@ from graph.view import GraphQLView
 from graph.webhooks import payment_routes
 from models import Role
 from resolvers.accounts.service import create_staff
+from resolvers.campaigns.orders import register as register_campaigns
 from resolvers.core.db import migrations_location, tortoise_config
 from resolvers.core.errors import DomainError
 from resolvers.core.logs import configure_logging
@@ -72,6 +74,8 @@ Then put {{"Authorization": "Bearer <accessToken>"}} in GraphiQL's Headers pane.
 
 
 def create_state(settings: Settings) -> AppState:
+    # Campaigns plug into orders' pricing pipeline; every process handling orders needs them.
+    register_campaigns()
     redis = create_redis(settings)
     return AppState(
         settings=settings,
@@ -99,6 +103,10 @@ def create_app(
             worker = None
             if settings.embedded_worker:
                 worker = asyncio.create_task(run_jobs(state, JOBS, stop), name="embedded-worker")
+            # What start-up built (modules, schema, models) lives as long as the process:
+            # keep it out of every later garbage collection, which otherwise scans it all
+            # again and again under load.
+            gc.freeze()
             try:
                 yield
             finally:

@@ -168,6 +168,23 @@ class Settings(BaseSettings):
     # Positions are personal data: a delivery's history is deleted this long after it ended.
     courier_location_retention_minutes: int = 30
 
+    # --- flash sales (resolvers/campaigns) ---------------------------------------------
+    # How long a purchase holds its units unpaid (the order's payment deadline).
+    flash_sale_payment_seconds: int = Field(default=15 * 60, ge=60)
+    # Token buckets checked inside the purchase script, per sale: each shopper, and each
+    # client IP (generous: campus and carrier NAT put many shoppers behind one address).
+    flash_sale_user_burst: int = Field(default=5, ge=1)
+    flash_sale_user_per_second: float = Field(default=1.0, gt=0)
+    flash_sale_ip_burst: int = Field(default=200, ge=1)
+    flash_sale_ip_per_second: float = Field(default=100.0, gt=0)
+    # A web process that saw a sale sold out answers SOLD_OUT without Redis for this long
+    # (units may come back when a reservation expires, so it is short).
+    flash_sale_sold_out_cache_seconds: float = Field(default=1.0, ge=0)
+    # Redis granted units but no reservation row appeared for this long: the process
+    # died in between; the reconciler gives the units back.
+    flash_sale_orphan_grace_seconds: float = Field(default=30.0, gt=0)
+    flash_sale_max_quantity: int = Field(default=100_000, ge=1)
+
     # --- logging -----------------------------------------------------------------------
     log_level: str = "INFO"
     log_json: bool = True

@@ -177,6 +177,7 @@ _WRK_SCRIPT = """
 wrk.method = "{method}"
 wrk.body = {body}
 {headers}
+{rotation}
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %d %f %f\\n",
     summary.requests, summary.errors.status,
@@ -189,17 +190,53 @@ def _lua_string(text: str) -> str:
     return "[==[" + text + "]==]"
 
 
+# Each request takes the next entry of `rotate`: per-request headers (e.g. a different
+# shopper's token and address), the same method and body.
+_ROTATION = """
+local extra = {{ {entries} }}
+local prepared = {{}}
+local next_index = 0
+init = function(args)
+  for i, h in ipairs(extra) do
+    local headers = {{}}
+    for k, v in pairs(wrk.headers) do headers[k] = v end
+    for k, v in pairs(h) do headers[k] = v end
+    prepared[i] = wrk.format(nil, nil, headers, nil)
+  end
+end
+request = function()
+  next_index = next_index % #prepared + 1
+  return prepared[next_index]
+end
+"""
+
+
+def _rotation(rotate: list[dict[str, str]] | None) -> str:
+    if not rotate:
+        return ""
+    entries = ", ".join(
+        "{" + ", ".join(f"[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in h.items()) + "}"
+        for h in rotate
+    )
+    return _ROTATION.format(entries=entries)
+
+
 def load(
     url: str,
     *,
     method: str = "GET",
     body: str | dict | None = None,
     headers: dict[str, str] | None = None,
+    rotate: list[dict[str, str]] | None = None,
     seconds: float = 5,
     connections: int = 32,
     threads: int = 1,
 ) -> LoadResult:
-    """Drive `url` with wrk for `seconds`; latency percentiles from wrk's histogram."""
+    """Drive `url` with wrk for `seconds`; latency percentiles from wrk's histogram.
+
+    `rotate`: headers added to successive requests in turn (cycling), e.g. one shopper's
+    token each, so a storm comes from many shoppers instead of one.
+    """
     wrk = ensure_wrk()
     if isinstance(body, dict):
         body = json.dumps(body)
@@ -208,7 +245,10 @@ def load(
         f"wrk.headers[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in (headers or {}).items()
     )
     script = _WRK_SCRIPT.format(
-        method=method, body=_lua_string(body) if body else "nil", headers=header_lines
+        method=method,
+        body=_lua_string(body) if body else "nil",
+        headers=header_lines,
+        rotation=_rotation(rotate),
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)

@@ -116,6 +116,15 @@ class Loaders:
     def refunds_by_order(self) -> DataLoader[int, list[models.Refund]]:
         return _children(models.Refund, "order_id")
 
+    # --- campaigns -------------------------------------------------------------------------
+    @cached_property
+    def flash_sale_by_id(self) -> DataLoader[int, models.FlashSale | None]:
+        return _by_id(models.FlashSale)
+
+    @cached_property
+    def flash_sale_reservation_by_id(self) -> DataLoader[int, models.FlashSaleReservation | None]:
+        return _by_id(models.FlashSaleReservation)
+
 
 def _children(model: type, parent: str) -> DataLoader:
     """Rows grouped by a foreign key, in id order: `loader.load(parent_id) -> [rows]`."""

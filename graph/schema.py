@@ -15,6 +15,7 @@ Two execution paths share those rules, caches and error codes (`Edge`):
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -52,6 +53,8 @@ from resolvers.accounts.mutations import AccountMutations
 from resolvers.accounts.queries import AccountQueries
 from resolvers.addresses.mutations import AddressMutations
 from resolvers.addresses.queries import AddressQueries
+from resolvers.campaigns.mutations import CampaignMutations
+from resolvers.campaigns.queries import CampaignQueries
 from resolvers.cart.mutations import CartMutations
 from resolvers.cart.queries import CartQueries
 from resolvers.catalog.mutations import CatalogMutations
@@ -88,6 +91,7 @@ QUERIES: tuple[type, ...] = (
     CartQueries,
     OrderQueries,
     DeliveryQueries,
+    CampaignQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutations,
@@ -98,8 +102,35 @@ MUTATIONS: tuple[type, ...] = (
     OrderMutations,
     PaymentMutations,
     DeliveryMutations,
+    CampaignMutations,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscriptions, DeliverySubscriptions)
+
+
+class _ValidationCache:
+    """`validate_document` results by document *object*, not value: the parse cache hands
+    every request with the same text the same object, while hashing an AST by value (its
+    nodes are frozen dataclasses, hashed field by field) costs more than executing a small
+    operation. An entry keeps its document and schema alive, so an id is never reused
+    while it is cached."""
+
+    def __init__(self, maxsize: int) -> None:
+        self._items: OrderedDict[tuple[int, int, tuple], tuple[Any, Any, list]] = OrderedDict()
+        self._maxsize = maxsize
+
+    def __call__(
+        self, schema: GraphQLSchema, document: DocumentNode, rules: tuple
+    ) -> list[GraphQLError]:
+        key = (id(schema), id(document), rules)
+        hit = self._items.get(key)
+        if hit is not None and hit[0] is schema and hit[1] is document:
+            self._items.move_to_end(key)
+            return hit[2]
+        errors = validate_document(schema, document, rules)
+        self._items[key] = (schema, document, errors)
+        if len(self._items) > self._maxsize:
+            self._items.popitem(last=False)
+        return errors
 
 
 @dataclass(frozen=True)
@@ -132,7 +163,7 @@ class Edge:
             # Keyed by query text (parse) and by document object + rule classes (validate);
             # both are fixed for a schema, so equal texts hit.
             parse_fn = lru_cache(maxsize=settings.parse_cache_size)(parse)
-            validate_fn = lru_cache(maxsize=settings.parse_cache_size)(validate_document)
+            validate_fn = _ValidationCache(settings.parse_cache_size)
         return cls(
             max_tokens=settings.max_tokens,
             rules=tuple(rules),

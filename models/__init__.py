@@ -3,6 +3,15 @@
 from models.accounts import STAFF_ROLES, RefreshToken, Role, User
 from models.addresses import Address
 from models.audit import AuditLog
+from models.campaigns import (
+    FlashSale,
+    FlashSaleBuyer,
+    FlashSaleReservation,
+    FlashSaleStatus,
+    FlashSaleUnit,
+    ReleaseReason,
+    ReservationStatus,
+)
 from models.cart import CartLine
 from models.catalog import (
     Category,
@@ -64,6 +73,11 @@ __all__ = [
     "DeliveryTask",
     "DeliveryTaskStatus",
     "Favorite",
+    "FlashSale",
+    "FlashSaleBuyer",
+    "FlashSaleReservation",
+    "FlashSaleStatus",
+    "FlashSaleUnit",
     "Order",
     "OrderEvent",
     "OrderEventKind",
@@ -80,6 +94,8 @@ __all__ = [
     "Refund",
     "RefundReason",
     "RefundStatus",
+    "ReleaseReason",
+    "ReservationStatus",
     "Role",
     "Shipment",
     "Sku",

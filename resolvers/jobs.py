@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from resolvers.accounts import service as accounts
+from resolvers.campaigns import reconcile as flash_sale_reconcile
+from resolvers.campaigns import service as flash_sales
 from resolvers.core.state import AppState
 from resolvers.core.worker import PeriodicJob
 from resolvers.delivery import service as delivery
@@ -49,6 +51,14 @@ async def _purge_courier_locations(state: AppState) -> int:
     return settled + await delivery.purge_locations(retention=retention)
 
 
+async def _settle_flash_sales(state: AppState) -> int:
+    return await flash_sales.settle_ended_sales(state=state)
+
+
+async def _reconcile_flash_sales(state: AppState) -> int:
+    return await flash_sale_reconcile.reconcile_all(state=state)
+
+
 JOBS: list[PeriodicJob] = [
     PeriodicJob("purge-refresh-tokens", interval_seconds=3600, run=_purge_refresh_tokens),
     PeriodicJob("republish-events", interval_seconds=2, run=_republish_events),
@@ -57,4 +67,6 @@ JOBS: list[PeriodicJob] = [
     PeriodicJob("reconcile-payments", interval_seconds=60, run=_reconcile_payments),
     PeriodicJob("process-refunds", interval_seconds=5, run=_process_refunds),
     PeriodicJob("purge-courier-locations", interval_seconds=60, run=_purge_courier_locations),
+    PeriodicJob("flash-sale-settle", interval_seconds=2, run=_settle_flash_sales),
+    PeriodicJob("flash-sale-reconcile", interval_seconds=5, run=_reconcile_flash_sales),
 ]

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+
+from tortoise.transactions import in_transaction
 
 from models import (
     Address,
     Category,
+    FlashSale,
+    FlashSaleStatus,
     Product,
     ProductStatus,
     Role,
     Sku,
+    StockChangeReason,
     Store,
     StoreStock,
     User,
@@ -20,6 +25,7 @@ from models import (
 from resolvers.accounts.service import create_staff
 from resolvers.addresses.service import AddressData, create_address
 from resolvers.catalog import service as catalog
+from resolvers.catalog import stock
 from resolvers.core.crypto import FieldCipher
 from settings import Settings
 
@@ -64,6 +70,7 @@ DEMO_PRODUCTS = [
     ("家居 Home", "床品 Bedding", "亚麻被套 Linen Duvet Cover", "Stone-washed linen", ["White", "Sage"], ["Single", "Double"], "459.00", "529.00"),
 ]  # fmt: skip
 DEMO_STORE = "Microstore 人民广场店"
+DEMO_FLASH_UNITS = 10
 
 
 async def _category(name: str, parent: Category | None = None) -> Category:
@@ -149,10 +156,41 @@ async def seed_orders(settings: Settings) -> None:
     )
 
 
+async def seed_flash_sale() -> None:
+    """A live flash sale on a demo SKU: 10 units at half price, 2 per shopper, for a week. Written straight to PostgreSQL as PUBLISHED; Redis gets it from there (the
+    worker's reconciler, or the first purchase, rebuilds a sale Redis does not hold), so
+    this works with the in-process Redis of `make run` too."""
+    if await FlashSale.exists():
+        return
+    # The last demo SKU, with stock to spare: the rest of the demo buys the first ones.
+    sku = await Sku.filter(is_active=True, stock__gte=2 * DEMO_FLASH_UNITS).order_by("-id").first()
+    if sku is None:
+        return
+    now = datetime.now(UTC)
+    async with in_transaction():
+        sale = await FlashSale.create(
+            sku_id=sku.id,
+            title="秒杀 Flash sale: " + (await Product.get(id=sku.product_id)).title,
+            price=(sku.price / 2).quantize(Decimal("0.01")),
+            quantity=DEMO_FLASH_UNITS,
+            per_user_limit=2,
+            starts_at=now,
+            ends_at=now + timedelta(days=7),
+            status=FlashSaleStatus.PUBLISHED,
+            published_at=now,
+        )
+        await stock.take_stock(
+            [stock.StockLine(sku.id, DEMO_FLASH_UNITS)],
+            reason=StockChangeReason.FLASH_SALE_ALLOCATED,
+            reference=f"flash_sale:{sale.id}",
+        )
+
+
 async def load_demo_data(*, settings: Settings) -> None:
     if settings.is_production:
         raise RuntimeError("demo data is for development only")
     await seed_accounts(settings)
     await seed_catalog()
     await seed_orders(settings)
+    await seed_flash_sale()
     logger.info("demo data ready")

@@ -180,6 +180,8 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     if "app_server" not in request.fixturenames:
         return
     settings: Settings = request.getfixturevalue("settings")
+    state: AppState = request.getfixturevalue("app").state.microstore
+    await state.flash_sales.drain()  # background rebuilds a test started
     conn = connections.get("default")
     _, rows = await conn.execute_query(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'aerich'"
@@ -187,6 +189,8 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     tables = ", ".join(f'"{row["tablename"]}"' for row in rows)
     if tables:
         await conn.execute_script(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    # Ids start again at 1, so what the app remembers per flash sale id must go too.
+    state.flash_sales.forget_everything()
     await _delete_prefixed_keys(settings)
 
 

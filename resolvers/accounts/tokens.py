@@ -54,8 +54,32 @@ def issue_access_token(*, settings: Settings, user: User) -> tuple[str, datetime
     return jwt.encode(claims, settings.jwt_secret, algorithm=JWT_ALGORITHM), expires_at
 
 
+# A shopper's app sends the same access token with every request for up to 15 minutes,
+# and verifying it (signature, claims, pyjwt's key checks) costs more than the rest of a
+# small request. A token that passed verification is remembered by its exact text and the
+# secret and issuer that verified it; its expiry is still checked on every use. Only
+# verified tokens are remembered, so a client cannot fill the memory with junk.
+_VERIFIED_MAX = 10_000
+_verified: dict[tuple[str, str, str], AccessClaims] = {}
+
+
 def decode_access_token(token: str, *, settings: Settings) -> AccessClaims:
     """Verify signature, expiry and required claims; anything wrong is Unauthenticated."""
+    key = (token, settings.jwt_secret, settings.jwt_issuer)
+    claims = _verified.get(key)
+    if claims is not None:
+        if claims.expires_at > datetime.now(UTC):
+            return claims
+        del _verified[key]
+        raise Unauthenticated("Invalid or expired access token")
+    claims = _verify_access_token(token, settings=settings)
+    if len(_verified) >= _VERIFIED_MAX:
+        del _verified[next(iter(_verified))]  # the oldest
+    _verified[key] = claims
+    return claims
+
+
+def _verify_access_token(token: str, *, settings: Settings) -> AccessClaims:
     try:
         claims = jwt.decode(
             token,

@@ -61,6 +61,33 @@ class RedisKeys:
     def catalog_category_tree(self) -> str:
         return self._key("catalog", "{listing}", "categories")
 
+    # --- flash sales (resolvers/campaigns/flash_sales.py) ---------------------------------
+    # Every key of one sale carries the hash tag `{<sale id>}`, so the purchase script,
+    # which touches all of them in one call, runs unchanged on Redis Cluster.
+    def flash_sale_meta(self, sale_id: int) -> str:
+        """Hash: window, limit, offered, counters (reserved, sold, returned), epoch, open."""
+        return self._key("fs", f"{{{sale_id}}}", "meta")
+
+    def flash_sale_units(self, sale_id: int) -> str:
+        """List of free unit numbers; its length is the stock left."""
+        return self._key("fs", f"{{{sale_id}}}", "units")
+
+    def flash_sale_buyers(self, sale_id: int) -> str:
+        """Hash: user id -> units held (reserved + sold), for the per-user limit."""
+        return self._key("fs", f"{{{sale_id}}}", "buyers")
+
+    def flash_sale_reservations(self, sale_id: int) -> str:
+        """Hash: token -> reservation record (status, user, quantity, times, units)."""
+        return self._key("fs", f"{{{sale_id}}}", "res")
+
+    def flash_sale_user_bucket(self, sale_id: int, user_id: int) -> str:
+        """Token bucket of one shopper's purchase attempts in one sale."""
+        return self._key("fs", f"{{{sale_id}}}", "rl", "u", str(user_id))
+
+    def flash_sale_ip_bucket(self, sale_id: int, client_ip: str) -> str:
+        """Token bucket of one client address's purchase attempts in one sale."""
+        return self._key("fs", f"{{{sale_id}}}", "rl", "ip", client_ip)
+
     # --- health ---------------------------------------------------------------------------
     def readiness_probe(self) -> str:
         return self._key("readyz")

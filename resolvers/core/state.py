@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import httpx
 from redis.asyncio import Redis
 
+from resolvers.campaigns.gate import FlashSaleGate
 from resolvers.core.crypto import FieldCipher
 from resolvers.core.keys import RedisKeys
 from resolvers.core.outbox import EventPublisher
@@ -29,6 +30,7 @@ class AppState:
     events: EventPublisher = field(init=False)
     crypto: FieldCipher = field(init=False)
     payments: PaymentProviders = field(init=False)
+    flash_sales: FlashSaleGate = field(init=False)
 
     def __post_init__(self) -> None:
         # SM4 known-answer test first: a process that cannot protect personal data at rest
@@ -39,12 +41,14 @@ class AppState:
         self.limiter = RateLimiter(self.redis, self.keys, self.scripts)
         self.events = EventPublisher(self.broadcast, self.keys)
         self.payments = PaymentProviders.from_settings(self.settings)
+        self.flash_sales = FlashSaleGate(self.redis, self.keys, self.scripts, self.settings)
 
     async def start(self) -> None:
         await self.broadcast.connect()
 
     async def aclose(self) -> None:
         await self.payments.aclose()
+        await self.flash_sales.drain()
         await self.broadcast.disconnect()
         await self.http.aclose()
         await self.redis.aclose()

@@ -95,7 +95,11 @@ def _priced(sku: SkuRow, quantity: int, cart_line_id: int | None) -> pricing.Pri
 
 
 def _line_checks(
-    sku: SkuRow | None, quantity: int, field_path: list[str], settings: Settings
+    sku: SkuRow | None,
+    quantity: int,
+    field_path: list[str],
+    settings: Settings,
+    held: int = 0,
 ) -> DomainError | None:
     if quantity <= 0:
         return DomainError(
@@ -115,7 +119,7 @@ def _line_checks(
             f"{sku.product.title} is no longer on sale",
             field=field_path,
         )
-    if sku.stock < quantity:
+    if sku.stock + held < quantity:  # `held`: stock a campaign keeps for this order
         return DomainError(
             OrderErrorCode.INSUFFICIENT_STOCK,
             f"Only {max(sku.stock, 0)} of {sku.product.title} left",
@@ -216,7 +220,11 @@ async def _cart(user_id: int, line_ids: tuple[int, ...] | None) -> list[tuple[in
 
 
 async def _lines(
-    *, user_id: int, request: CheckoutRequest, settings: Settings
+    *,
+    user_id: int,
+    request: CheckoutRequest,
+    settings: Settings,
+    held: dict[int, int] | None = None,
 ) -> tuple[list[pricing.PricedLine], list[list[str]]]:
     errors: list[DomainError] = []
     lines: list[pricing.PricedLine] = []
@@ -248,7 +256,8 @@ async def _lines(
                 quantity, sku = by_id[line_id]
                 wanted.append((line_id, quantity, sku, path))
     for line_id, quantity, sku, path in wanted:
-        problem = _line_checks(sku, quantity, path, settings)
+        held_here = (held or {}).get(sku.id, 0) if sku is not None else 0
+        problem = _line_checks(sku, quantity, path, settings, held_here)
         if problem:
             errors.append(problem)
         else:
@@ -294,17 +303,27 @@ async def build_checkout(
     user_id: int,
     request: CheckoutRequest,
     now: datetime | None = None,
+    hold: pricing.CampaignHold | None = None,
 ) -> Checkout:
-    """Price a request; raises DomainError(s) for anything that stops it being placed."""
+    """Price a request; raises DomainError(s) for anything that stops it being placed.
+    `hold`: a campaign placing the order itself (see pricing.CampaignHold)."""
     now = now or datetime.now(UTC)
     if len(request.note) > MAX_NOTE_LENGTH:
         raise DomainError(
             OrderErrorCode.INVALID, f"At most {MAX_NOTE_LENGTH} characters", field=["note"]
         )
-    lines, fields = await _lines(user_id=user_id, request=request, settings=settings)
+    lines, fields = await _lines(
+        user_id=user_id,
+        request=request,
+        settings=settings,
+        held=hold.held_stock if hold is not None else None,
+    )
     quote = pricing.Quote(user_id=user_id, delivery_method=request.delivery_method, lines=lines)
     checkout = Checkout(request=request, quote=quote, line_fields=fields)
-    await pricing.apply_discounts(quote)
+    if hold is not None:
+        pricing.apply_campaign_hold(quote, hold)
+    else:
+        await pricing.apply_discounts(quote)
 
     method = request.delivery_method
     if method == DeliveryMethod.PICKUP:

@@ -99,7 +99,7 @@ from models import (
 )
 from resolvers.core.errors import DomainError
 from resolvers.core.state import AppState
-from resolvers.orders import lifecycle
+from resolvers.orders import lifecycle, pricing
 from resolvers.orders.errors import OrderErrorCode
 from resolvers.orders.lifecycle import PAYMENT_PROVIDER, SYSTEM, OrderAction
 
@@ -262,6 +262,8 @@ async def apply_payment_success(
             updates={"paid_amount": payment.amount},
             note=f"{payment.provider} {payment.out_trade_no}",
         )
+        if change.changed:
+            await pricing.confirm_benefits(order)  # e.g. a flash sale's units become sold
         return PaymentOutcome.PAID, change.events
 
     # Closed, cancelled, or paid through another attempt: this money goes back, whole.

@@ -12,7 +12,16 @@ then coupons, then points, ...). An adjuster
 * `reserve(order=, adjustment=)` claims what it granted (marks a coupon used, spends points)
   in the transaction that creates the order; raising DomainError there cancels the order;
 * `release(order=, adjustment=)` gives it back in the transaction that closes or cancels
-  the order (the close timer and cancellation both call it, exactly once per order).
+  the order (the close timer and cancellation both call it, exactly once per order);
+* optionally, `confirm(order=, adjustment=)` makes it final in the transaction that records the
+  payment (PENDING_PAYMENT -> PAID, exactly once per order);
+* optionally, `held_stock(order=, adjustment=)` names the stock the campaign itself holds for the
+  order (a flash sale's units left the SKU when the sale was set up): placing the order
+  does not take it from the SKU and closing it does not put it back there; the
+  campaign's `release` gives it back where it belongs.
+
+A campaign that prices an order itself (a flash sale) passes a `CampaignHold` to
+`create_order` instead of waiting for `adjust`, which only sees ordinary checkouts.
 
 The order stores its adjustments (code, label, amount, reference), so a release finds the
 adjuster by `code` even after a restart.
@@ -128,6 +137,26 @@ class Adjuster(Protocol):
 
     async def release(self, *, order: Order, adjustment: Adjustment) -> None: ...
 
+    # Optional (looked up with getattr): `confirm(order=, adjustment=)` and
+    # `held_stock(order=, adjustment=) -> [(sku id, quantity)]`, see the module doc.
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignHold:
+    """What a campaign brings to an order it places itself (a flash sale purchase).
+
+    `adjust(quote)` gives its discounts, which replace the pipeline's (campaign prices do
+    not stack with other discounts) and come before shipping is computed; `held_stock` (SKU id -> quantity) is stock the campaign already holds, so
+    neither the stock check nor stock taking touches the SKU for it; `payment_deadline`
+    replaces the shop's default; `on_placed(order)` runs in the order's transaction, after
+    the order and its lines are written (raising there undoes the order).
+    """
+
+    adjust: Any = None  # Callable[[Quote], Sequence[Adjustment]] | None
+    held_stock: dict[int, int] = field(default_factory=dict)
+    payment_deadline: Any = None  # datetime | None
+    on_placed: Any = None  # Callable[[Order], Awaitable[None]] | None
+
 
 # Campaigns append here, in the order they apply. Empty until campaigns exist.
 DISCOUNT_PIPELINE: list[Adjuster] = []
@@ -153,6 +182,44 @@ async def reserve_benefits(order: Order, adjustments: Sequence[Adjustment]) -> N
         adjuster = _adjuster(adjustment.code)
         if adjuster is not None:
             await adjuster.reserve(order=order, adjustment=adjustment)
+
+
+def apply_campaign_hold(quote: Quote, hold: CampaignHold) -> None:
+    """A CampaignHold's discounts, never below zero. Kept even at zero: an adjustment is
+    how the order finds its campaign again when it is paid, cancelled or closed."""
+    for adjustment in hold.adjust(quote) if hold.adjust is not None else ():
+        amount = max(ZERO, min(money(adjustment.amount), quote.goods_total))
+        quote.adjustments.append(
+            Adjustment(adjustment.code, adjustment.label, amount, adjustment.reference)
+        )
+
+
+async def confirm_benefits(order: Order) -> None:
+    """Make final what the order reserved; called once, when it is paid."""
+    for data in order.adjustments or []:
+        adjustment = Adjustment.from_json(data)
+        adjuster = _adjuster(adjustment.code)
+        confirm = getattr(adjuster, "confirm", None)  # optional: most have nothing to confirm
+        if confirm is not None:
+            await confirm(order=order, adjustment=adjustment)
+
+
+async def held_stock(order: Order) -> dict[int, int]:
+    """SKU id -> quantity of the order's stock that its campaigns hold (not the SKU)."""
+    held: dict[int, int] = {}
+    for data in order.adjustments or []:
+        adjustment = Adjustment.from_json(data)
+        adjuster = _adjuster(adjustment.code)
+        if adjuster is None:
+            # Not knowing whether it holds stock could put units back twice: refuse (the
+            # close timer retries once the campaign's code is loaded).
+            raise LookupError(f"order {order.id}: no adjuster {adjustment.code!r}")
+        holds = getattr(adjuster, "held_stock", None)  # optional: most hold no stock
+        if holds is None:
+            continue
+        for sku_id, quantity in await holds(order=order, adjustment=adjustment):
+            held[sku_id] = held.get(sku_id, 0) + quantity
+    return held
 
 
 async def release_benefits(order: Order) -> None:

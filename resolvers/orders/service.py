@@ -114,8 +114,13 @@ async def create_order(
     request: CheckoutRequest,
     idempotency_key: str,
     expected_total: Decimal | None = None,
+    hold: pricing.CampaignHold | None = None,
 ) -> Order:
-    """Cart (or buy-now items) -> an order awaiting payment, stock taken. See module doc."""
+    """Cart (or buy-now items) -> an order awaiting payment, stock taken. See module doc.
+
+    `hold`: a campaign placing the order itself (a flash sale purchase): its prices, the
+    stock it already holds, its payment deadline, and its own writes in the same
+    transaction (pricing.CampaignHold)."""
     key = _check_key(idempotency_key)
     fingerprint = _fingerprint(request, expected_total)
     # No lookup of the key first: a new order (the common case) would pay for it, and a
@@ -125,7 +130,7 @@ async def create_order(
     now = datetime.now(UTC)
     try:
         checkout = await checkout_rules.build_checkout(
-            settings=settings, user_id=user_id, request=request, now=now
+            settings=settings, user_id=user_id, request=request, now=now, hold=hold
         )
         quote = checkout.quote
         if not checkout_rules.totals_match(expected_total, quote):
@@ -164,7 +169,11 @@ async def create_order(
                 buyer_note=request.note.strip(),
                 courier_distance_m=checkout.courier_distance_m,
                 courier_eta=checkout.courier_eta,
-                payment_deadline=now + timedelta(seconds=settings.order_payment_timeout_seconds),
+                payment_deadline=(
+                    hold.payment_deadline
+                    if hold is not None and hold.payment_deadline is not None
+                    else now + timedelta(seconds=settings.order_payment_timeout_seconds)
+                ),
                 **fields,
             )
             shares = quote.discount_shares()
@@ -186,10 +195,12 @@ async def create_order(
                 ]
             )
             await pricing.reserve_benefits(order, quote.adjustments)
+            if hold is not None and hold.on_placed is not None:
+                await hold.on_placed(order)
             if checkout.cart_line_ids:
                 await CartLine.filter(user_id=user_id, id__in=checkout.cart_line_ids).delete()
             event = await lifecycle.record(order, actor=customer(user_id))
-            await _take_stock(order, checkout)
+            await _take_stock(order, checkout, held=hold.held_stock if hold is not None else {})
     except IntegrityError:
         # A concurrent request with the same key won the unique constraint.
         existing = await _by_key(user_id, key)
@@ -200,11 +211,26 @@ async def create_order(
     return order
 
 
-async def _take_stock(order: Order, checkout: Checkout) -> None:
+def _not_held(pairs: list[tuple[int, int]], held: dict[int, int]) -> list[stock.StockLine]:
+    """(SKU id, quantity) pairs less what a campaign holds itself."""
+    left = dict(held)
+    lines = []
+    for sku_id, quantity in pairs:
+        kept = min(quantity, left.get(sku_id, 0))
+        left[sku_id] = left.get(sku_id, 0) - kept
+        if quantity - kept > 0:
+            lines.append(stock.StockLine(sku_id, quantity - kept))
+    return lines
+
+
+async def _take_stock(order: Order, checkout: Checkout, *, held: dict[int, int]) -> None:
     lines = checkout.quote.lines
+    to_take = _not_held([(line.sku_id, line.quantity) for line in lines], held)
+    if not to_take:
+        return
     try:
         await stock.take_stock(
-            [stock.StockLine(line.sku_id, line.quantity) for line in lines],
+            to_take,
             reason=StockChangeReason.ORDER_PLACED,
             reference=order.number,
             actor_id=order.user_id,
@@ -231,11 +257,12 @@ async def release_order(order: Order) -> None:
     """Stock, campaign benefits and open payment attempts of an order that will never be
     paid. Call only when the CANCEL / CLOSE transition changed the order (exactly once)."""
     lines = await OrderLine.filter(order_id=order.id).values_list("sku_id", "quantity")
-    await stock.return_stock(
-        [stock.StockLine(sku_id, quantity) for sku_id, quantity in lines],
-        reason=StockChangeReason.ORDER_RELEASED,
-        reference=order.number,
-    )
+    # Stock a campaign holds goes back through the campaign (release_benefits), not here.
+    to_return = _not_held(list(lines), await pricing.held_stock(order))
+    if to_return:
+        await stock.return_stock(
+            to_return, reason=StockChangeReason.ORDER_RELEASED, reference=order.number
+        )
     await pricing.release_benefits(order)
     await Payment.filter(order_id=order.id, status=PaymentStatus.PENDING).update(
         status=PaymentStatus.CLOSED, updated_at=datetime.now(UTC)
