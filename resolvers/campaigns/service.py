@@ -1032,13 +1032,3 @@ async def remaining_units(*, state: AppState, sale_ids: list[int]) -> dict[int, 
         return {}
     _, remaining = await state.flash_sales.remaining(sale_ids)
     return remaining
-
-
-async def get_flash_sales(*, ids: list[int]) -> list[FlashSale | None]:
-    rows = {row.id: row for row in await FlashSale.filter(id__in=list(set(ids)))}
-    return [rows.get(i) for i in ids]
-
-
-async def get_reservations(*, ids: list[int]) -> list[FlashSaleReservation | None]:
-    rows = {row.id: row for row in await FlashSaleReservation.filter(id__in=list(set(ids)))}
-    return [rows.get(i) for i in ids]
