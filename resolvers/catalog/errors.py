@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from resolvers.core.errors import DomainError
+
 
 class CatalogErrorCode(StrEnum):
     NOT_FOUND = "NOT_FOUND"
@@ -20,3 +22,7 @@ class CatalogErrorCode(StrEnum):
     NO_ACTIVE_SKUS = "NO_ACTIVE_SKUS"
     INVALID_STATUS = "INVALID_STATUS"
     INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
+
+
+def not_found(what: str, path: list[str]) -> DomainError:
+    return DomainError(CatalogErrorCode.NOT_FOUND, f"{what} not found", field=path)
