@@ -22,6 +22,10 @@ class CatalogErrorCode(StrEnum):
     NO_ACTIVE_SKUS = "NO_ACTIVE_SKUS"
     INVALID_STATUS = "INVALID_STATUS"
     INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
+    # reviews
+    RATING_OUT_OF_RANGE = "RATING_OUT_OF_RANGE"
+    ORDER_NOT_COMPLETED = "ORDER_NOT_COMPLETED"
+    ALREADY_REVIEWED = "ALREADY_REVIEWED"
 
 
 def not_found(what: str, path: list[str]) -> DomainError:

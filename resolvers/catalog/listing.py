@@ -71,7 +71,6 @@ class ProductQuery:
                 self.category_id,
                 self.min_price,
                 self.max_price,
-                self.in_stock,
                 text.normalise(self.keyword or ""),
                 str(self.sort),
             ]
@@ -148,10 +147,11 @@ async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ProductDa
 async def list_products(
     *, cache: CatalogCache, query: ProductQuery, staff: bool
 ) -> Page[ProductData]:
-    """A page of products. A shopper's first pages are cached until the next catalog change."""
+    """A page of products. A shopper's first pages are cached until the next catalog change,
+    except "in stock only" pages: orders move stock without a catalog change."""
     check_page_size(query.first)
     _check_query(query)
-    if staff or query.after:
+    if staff or query.after or query.in_stock or not cache.enabled:
         return await _query_products(query, staff=staff)
 
     async def load() -> str:

@@ -49,6 +49,13 @@ from resolvers.catalog.reads import (
     skus_of_products,
     stock_of_products,
 )
+from resolvers.catalog.reviews import (
+    create_review,
+    review_pages,
+    reviews_by_ids,
+    reviews_by_order_lines,
+    set_review_hidden,
+)
 from resolvers.catalog.skus import (
     BULK_PRICE_MAX_ITEMS,
     KEEP,
@@ -80,6 +87,7 @@ __all__ = [
     "category_tree",
     "create_category",
     "create_product",
+    "create_review",
     "create_sku",
     "favorite_flags",
     "get_product",
@@ -90,6 +98,10 @@ __all__ = [
     "product_descriptions",
     "publish_product",
     "remove_favorite",
+    "review_pages",
+    "reviews_by_ids",
+    "reviews_by_order_lines",
+    "set_review_hidden",
     "skus_of_products",
     "stock_of_products",
     "unpublish_product",

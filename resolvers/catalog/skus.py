@@ -335,7 +335,6 @@ async def update_sku(
 
 async def adjust_stock(
     *,
-    cache: CatalogCache,
     actor_id: int,
     sku_id: int,
     delta: int,
@@ -374,8 +373,7 @@ async def adjust_stock(
             changes={"stock": [balance - delta, balance], "reason": reason, "note": note},
         )
     sku = await Sku.get(id=sku_id)
-    # Stock itself is never cached, but "in stock" listings are.
-    await cache.invalidate(listings=True)
+    # Nothing to invalidate: neither stock nor anything that depends on it is cached.
     return SkuData.from_model(sku)
 
 

@@ -9,7 +9,7 @@ import pytest
 from strawberry.relay import to_base64
 
 from models import AuditLog, Favorite, Product, ProductStatus, Sku, StockLedger
-from tests.support.catalog import cache_of, make_category, make_product
+from tests.support.catalog import cache_of, make_category, make_product, make_reviews
 from tests.support.graphql import codes
 from tests.support.queries import capture_queries
 
@@ -29,6 +29,10 @@ query ($id: ID!) {
     specGroups { name values }
     skus { id title price { amount } inStock stockLevel specValues { name value } }
     specMatrix { values { name value } available sku { id } }
+    reviews(first: 10) {
+      edges { node { id rating body images specText authorName createdAt } }
+      pageInfo { hasNextPage endCursor }
+    }
   }
 }
 """
@@ -173,14 +177,17 @@ async def test_product_page_shows_skus_matrix_and_a_stock_hint_but_no_count(
     assert sorted(s["stock"] for s in staff["product"]["skus"]) == [0, 3]
 
 
-async def test_product_page_takes_four_queries_with_twenty_skus(
-    customer_api, cache, coats, customer
+async def test_product_page_takes_four_queries_with_twenty_skus_and_fifty_reviews(
+    customer_api, cache, coats, customer, make_user
 ):
     colours = [f"c{i}" for i in range(5)]
     product = await make_product(
         cache, category=coats, colours=colours, sizes=["S", "M", "L", "XL"]
     )
     await Favorite.create(user=customer, product_id=product.id)
+    sku = await Sku.filter(product_id=product.id).first()
+    for _ in range(10):  # ten reviewers with five reviews each
+        await make_reviews(cache, await make_user(), sku.id, [5, 4, 3, 4, 5])
     variables = {"id": gid("Product", product.id)}
 
     with capture_queries() as cold:
@@ -188,11 +195,15 @@ async def test_product_page_takes_four_queries_with_twenty_skus(
     with capture_queries() as warm:
         again = await customer_api.execute(PRODUCT_PAGE, variables)
 
-    assert len(data["product"]["skus"]) == 20 and data["product"]["isFavorite"] is True
+    page = data["product"]
+    assert len(page["skus"]) == 20 and page["isFavorite"] is True
+    assert page["rating"] == {"average": 4.2, "count": 50}
+    assert len(page["reviews"]["edges"]) == 10 and page["reviews"]["pageInfo"]["hasNextPage"]
     assert again == data
-    # product, its SKUs, the favourite flag (+ reviews once they exist): never one per SKU
+    # product, its SKUs, the favourite flag, the reviews with their authors: never one per
+    # SKU or per review
     assert cold.count <= 4, cold.statements
-    # warm: product and SKUs come from Redis; live stock and the flag from the database
+    # warm: product and SKUs come from Redis; live stock, the flag and reviews from the database
     assert warm.count <= 3, warm.statements
 
 
@@ -218,6 +229,34 @@ async def test_listing_filters_by_category_with_children_price_and_stock(api, ca
     assert titles(in_clothing) == {"Cheap coat", "Top-level coat", "Sold out"}
     assert titles(priced) == {"Blanket", "Sold out"}
     assert titles(in_stock) == {"Cheap coat"}
+
+
+IN_STOCK_LITERAL = "{ products(first: 10, filter: {inStock: true}) { edges { node { title } } } }"
+IN_STOCK_VARIABLES = (
+    "query ($f: ProductFilter) { products(first: 10, filter: $f) { edges { node { title } } } }"
+)
+ALL_TITLES = "{ products(first: 10, sort: NEWEST) { edges { node { title } } } }"
+
+
+def titles(data: dict) -> list[str]:
+    return sorted(e["node"]["title"] for e in data["products"]["edges"])
+
+
+async def test_in_stock_listings_follow_stock_that_orders_move(api, shop, customer, cache, coats):
+    last = await make_product(cache, category=coats, title="Last one", stock=1)
+    await make_product(cache, category=coats, title="Plenty", stock=50)
+    in_stock = {"f": {"inStock": True}}
+    assert titles(await api.execute(IN_STOCK_LITERAL)) == ["Last one", "Plenty"]
+    assert titles(await api.execute(IN_STOCK_VARIABLES, in_stock)) == ["Last one", "Plenty"]
+    assert titles(await api.execute(ALL_TITLES)) == ["Last one", "Plenty"]
+
+    # An order takes the last unit: stock moves, the catalog itself does not change.
+    await shop.order(customer, (await Sku.get(product_id=last.id), 1))
+
+    assert titles(await api.execute(IN_STOCK_LITERAL)) == ["Plenty"]
+    assert titles(await api.execute(IN_STOCK_VARIABLES, in_stock)) == ["Plenty"]
+    # Listings that do not depend on stock stay cached and still list it (sold out).
+    assert titles(await api.execute(ALL_TITLES)) == ["Last one", "Plenty"]
 
 
 @pytest.mark.parametrize(
