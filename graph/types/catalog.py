@@ -307,13 +307,18 @@ class Product(relay.Node):
     cover_image: str | None = strawberry.field(description="The first image.")
     status: ProductStatus
     price: Money = strawberry.field(description="The lowest price of its active SKUs.")
+    price_range: PriceRange
+    rating: RatingSummary
     sales_count: int
     published_at: datetime | None
     created_at: datetime
     _data: strawberry.Private[ProductData]
 
+    # Listings resolve these fields for every product of a page: plain attributes, filled
+    # here, cost far less per field than resolver methods (graph/execution.py).
     @classmethod
     def from_data(cls, data: ProductData) -> Product:
+        price = Money.of(data.min_price)
         return cls(
             id=data.id,
             title=data.title,
@@ -321,7 +326,9 @@ class Product(relay.Node):
             images=data.images,
             cover_image=data.images[0] if data.images else None,
             status=data.status,
-            price=Money.of(data.min_price),
+            price=price,
+            price_range=PriceRange(min=price, max=Money.of(data.max_price)),
+            rating=RatingSummary(average=float(data.rating_avg), count=data.rating_count),
             sales_count=data.sales_count,
             published_at=data.published_at,
             created_at=data.created_at,
@@ -331,14 +338,6 @@ class Product(relay.Node):
     @classmethod
     def from_row(cls, row: models.Product) -> Product:
         return cls.from_data(ProductData.from_model(row))
-
-    @strawberry.field
-    def price_range(self) -> PriceRange:
-        return PriceRange(min=Money.of(self._data.min_price), max=Money.of(self._data.max_price))
-
-    @strawberry.field
-    def rating(self) -> RatingSummary:
-        return RatingSummary(average=float(self._data.rating_avg), count=self._data.rating_count)
 
     @strawberry.field(description="Sanitised HTML: no script, style or event handler survives.")
     async def description_html(self, info: Info) -> str:

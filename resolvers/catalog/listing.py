@@ -7,23 +7,29 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 import orjson
-from pypika_tortoise.terms import BasicCriterion, Function, ValueWrapper
-from pypika_tortoise.terms import Field as SqlField
-from tortoise import connections
-from tortoise.contrib.postgres.array_functions import PostgresArrayOperators
-from tortoise.expressions import F, Q, Subquery
+from tortoise.expressions import F
 
-from models import Category, Product, ProductStatus, Sku
-from resolvers.catalog import text
+from models import ProductStatus, Sku
+from resolvers.catalog import sql, text
 from resolvers.catalog import validation as v
 from resolvers.catalog.cache import CatalogCache
 from resolvers.catalog.data import LISTING_FIELDS, ProductData, dumps
 from resolvers.catalog.errors import CatalogErrorCode
-from resolvers.core.pagination import Page, SortKey, check_page_size, paginate
+from resolvers.core.pagination import (
+    InvalidPageRequest,
+    Page,
+    SortKey,
+    check_page_size,
+    decode_cursor,
+    encode_cursor,
+    paginate,
+)
 
 
 class ProductSort(StrEnum):
@@ -92,55 +98,145 @@ def _check_query(query: ProductQuery) -> None:
     problems.raise_if_any()
 
 
-def _grams_match(grams: list[str]) -> BasicCriterion:
-    """`ms_search_grams(search_text) @> $grams`: the GIN index's own expression."""
-    return BasicCriterion(
-        PostgresArrayOperators.CONTAINS,
-        Function("ms_search_grams", SqlField("search_text")),
-        ValueWrapper(grams),
+# Columns whose values are decimals: SQLite keeps them as text (Tortoise's VARCHAR), so
+# there they are compared and sorted as numbers through a cast.
+_DECIMAL_COLUMNS = frozenset({"min_price", "rating_avg"})
+_SELECT = "SELECT " + ", ".join(LISTING_FIELDS) + " FROM product"  # noqa: S608
+
+
+class _Where:
+    """WHERE conditions with their bound values, numbered as they are added."""
+
+    def __init__(self, *, postgres: bool) -> None:
+        self.postgres = postgres
+        self.conditions: list[str] = []
+        self.values: list[object] = []
+
+    def bind(self, value: object) -> str:
+        self.values.append(value)
+        return f"${len(self.values)}"
+
+    def add(self, condition: str) -> None:
+        self.conditions.append(condition)
+
+    def number(self, column: str, value: object | None = None) -> str:
+        """A column (or a value bound for it) as something that compares as a number."""
+        term = column if value is None else self.bind(value)
+        if column in _DECIMAL_COLUMNS and not self.postgres:
+            return f"CAST({term} AS REAL)"
+        return term
+
+
+# What each sort column's cursor value must be (a forged cursor is BAD_USER_INPUT, not a
+# database error).
+_CURSOR_TYPES: dict[str, type] = {
+    "id": int,
+    "sales_count": int,
+    "rating_count": int,
+    "min_price": Decimal,
+    "rating_avg": Decimal,
+    "created_at": datetime,
+}
+
+
+def _cursor_values(cursor: str, keys: list[SortKey]) -> list[object]:
+    values = decode_cursor(cursor, keys)
+    for key, value in zip(keys, values, strict=True):
+        expected = _CURSOR_TYPES[key.field]
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise InvalidPageRequest("Invalid cursor", field="after")
+    return values
+
+
+def _like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _row(row: dict[str, Any]) -> ProductData:
+    """A listing row as the catalog hands it on, without instantiating a Tortoise model
+    (the listing is the hottest read: this is most of what a cold page costs)."""
+    images, groups = row["images"], row["spec_groups"]
+    published, created, updated = row["published_at"], row["created_at"], row["updated_at"]
+    if isinstance(created, str):  # SQLite: decimals and datetimes come back as text
+        published = datetime.fromisoformat(published) if published else None
+        created = datetime.fromisoformat(created)
+        updated = datetime.fromisoformat(updated)
+    return ProductData(
+        id=row["id"],
+        category_id=row["category_id"],
+        title=row["title"],
+        subtitle=row["subtitle"],
+        images=orjson.loads(images) if isinstance(images, str | bytes) else images,
+        spec_groups=orjson.loads(groups) if isinstance(groups, str | bytes) else groups,
+        status=ProductStatus(row["status"]),
+        min_price=Decimal(row["min_price"]),
+        max_price=Decimal(row["max_price"]),
+        sales_count=row["sales_count"],
+        rating_count=row["rating_count"],
+        rating_avg=Decimal(row["rating_avg"]),
+        published_at=published,
+        created_at=created,
+        updated_at=updated,
     )
 
 
-def _is_postgres() -> bool:
-    return connections.get("default").capabilities.dialect == "postgres"
-
-
 async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ProductData]:
-    qs = Product.all()
-    if not staff:
-        qs = qs.filter(status=ProductStatus.ON_SHELF)
-    elif query.status is not None:
-        qs = qs.filter(status=query.status)
-    if query.category_id is not None:
-        family = Category.filter(Q(id=query.category_id) | Q(parent_id=query.category_id))
-        qs = qs.filter(category_id__in=Subquery(family.values("id")))
-    if query.min_price is not None:
-        qs = qs.filter(min_price__gte=query.min_price)
-    if query.max_price is not None:
-        qs = qs.filter(min_price__lte=query.max_price)
-    if query.in_stock:
-        available = Sku.filter(is_active=True, stock__gt=0).values("product_id")
-        qs = qs.filter(id__in=Subquery(available))
+    """One plain statement: filters, keyset, order and limit all bound, never interpolated."""
+    size = check_page_size(query.first)
     keys = SORT_KEYS[query.sort]
+    where = _Where(postgres=sql.is_postgres())
+    status = ProductStatus.ON_SHELF if not staff else query.status
+    if status is not None:
+        where.add(f"status = {where.bind(str(status))}")
+    if query.category_id is not None:
+        family = where.bind(query.category_id)
+        where.add(
+            "category_id IN (SELECT id FROM category "  # noqa: S608 (placeholders only)
+            f"WHERE id = {family} OR parent_id = {family})"
+        )
+    if query.min_price is not None:
+        where.add(f"{where.number('min_price')} >= {where.number('min_price', query.min_price)}")
+    if query.max_price is not None:
+        where.add(f"{where.number('min_price')} <= {where.number('min_price', query.max_price)}")
+    if query.in_stock:
+        where.add(
+            "id IN (SELECT product_id FROM sku "  # noqa: S608 (placeholders only)
+            f"WHERE is_active = {where.bind(True)} AND stock > 0)"
+        )
     terms = text.keyword_terms(query.keyword or "")
-    if terms:
-        if _is_postgres():
-            # Candidates through the GIN index; the LIKEs below recheck them exactly. As a
-            # subquery the gram function stays in the index condition, out of the select list.
-            candidates = (
-                Product.annotate(keyword_match=_grams_match(text.query_grams(terms)))
-                .filter(keyword_match=True)
-                .values("id")
-            )
-            qs = qs.filter(id__in=Subquery(candidates))
-        for term in terms:
-            qs = qs.filter(search_text__contains=term)
-    page = await paginate(qs.only(*LISTING_FIELDS), first=query.first, after=query.after, keys=keys)
+    if terms and where.postgres:
+        # Candidates through the GIN index; the LIKEs below recheck them exactly. As a
+        # subquery the gram function stays in the index condition, out of the select list.
+        grams = where.bind(text.query_grams(terms))
+        where.add(
+            "id IN (SELECT id FROM product "  # noqa: S608 (placeholders only)
+            f"WHERE ms_search_grams(search_text) @> {grams})"
+        )
+    for term in terms:
+        where.add(f"search_text LIKE {where.bind(_like_pattern(term))} ESCAPE '\\'")
+    if query.after:
+        # Every ordering runs one way, so "after the cursor" is one row comparison, which
+        # PostgreSQL answers from the ordering's index.
+        values = _cursor_values(query.after, keys)
+        op = "<" if keys[0].descending else ">"
+        left = ", ".join(where.number(k.field) for k in keys)
+        right = ", ".join(
+            where.number(k.field, value) for k, value in zip(keys, values, strict=True)
+        )
+        where.add(f"({left}) {op} ({right})")
+    order = ", ".join(f"{where.number(k.field)} {'DESC' if k.descending else 'ASC'}" for k in keys)
+    statement = _SELECT
+    if where.conditions:
+        statement += " WHERE " + " AND ".join(where.conditions)
+    statement += f" ORDER BY {order} LIMIT {where.bind(size + 1)}"
+    rows = [_row(r) for r in await sql.fetch(statement, where.values)]
+    shown = rows[:size]
     return Page(
-        rows=[ProductData.from_model(r, with_description=False) for r in page.rows],
-        cursors=page.cursors,
-        has_next_page=page.has_next_page,
-        has_previous_page=page.has_previous_page,
+        rows=shown,
+        cursors=[encode_cursor(r, keys) for r in shown],
+        has_next_page=len(rows) > size,
+        has_previous_page=bool(query.after),
     )
 
 

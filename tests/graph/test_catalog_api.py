@@ -282,19 +282,55 @@ async def test_listing_sorts(api, cache, coats, sort, expected):
     assert [e["node"]["title"] for e in data["products"]["edges"]] == expected
 
 
-async def test_keyset_pages_cover_every_product_once(api, cache, coats):
+@pytest.mark.parametrize("sort", ["RELEVANCE", "PRICE_ASC", "PRICE_DESC", "NEWEST", "RATING"])
+async def test_keyset_pages_cover_every_product_once_in_order(api, cache, coats, sort):
     for i in range(7):
-        await make_product(cache, category=coats, title=f"P{i}", price=f"{10 + i % 3}.00")
+        product = await make_product(cache, category=coats, title=f"P{i}", price=f"{10 + i % 3}.00")
+        # ties on every sort column but the id, so the id must break them
+        await Product.filter(id=product.id).update(
+            sales_count=i % 2, rating_avg=Decimal(f"{4 + i % 2}.50"), rating_count=i % 2
+        )
+    await cache.invalidate(listings=True)
+    whole = await api.execute(PRODUCTS, {"first": 100, "sort": sort})
     seen: list[str] = []
     after = None
     while True:
-        data = await api.execute(PRODUCTS, {"first": 3, "after": after, "sort": "PRICE_ASC"})
+        data = await api.execute(PRODUCTS, {"first": 3, "after": after, "sort": sort})
         seen += [e["node"]["title"] for e in data["products"]["edges"]]
         if not data["products"]["pageInfo"]["hasNextPage"]:
             break
         after = data["products"]["pageInfo"]["endCursor"]
 
+    assert seen == [e["node"]["title"] for e in whole["products"]["edges"]]
     assert sorted(seen) == [f"P{i}" for i in range(7)]
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not-a-cursor",
+        # well-formed, but a text where the sort wants a number: [["v","x"],["v",1]]
+        "W1sidiIsIngiXSxbInYiLDFdXQ",
+    ],
+)
+async def test_a_forged_cursor_is_bad_user_input(api, cache, coats, cursor):
+    await make_product(cache, category=coats)
+
+    errors = await api.errors(PRODUCTS, {"first": 3, "after": cursor, "sort": "PRICE_ASC"})
+
+    assert codes(errors) == ["BAD_USER_INPUT"]
+    assert errors[0]["extensions"]["field"] == ["after"]
+
+
+async def test_keyword_wildcards_match_themselves(api, cache, coats):
+    for title in ("100% Wool", "1000 Wool", "Wool_Scarf", "Wool Scarf"):
+        await make_product(cache, category=coats, title=title)
+
+    percent = await api.execute(PRODUCTS, {"filter": {"keyword": "100%"}})
+    underscore = await api.execute(PRODUCTS, {"filter": {"keyword": "l_s"}})
+
+    assert [e["node"]["title"] for e in percent["products"]["edges"]] == ["100% Wool"]
+    assert [e["node"]["title"] for e in underscore["products"]["edges"]] == ["Wool_Scarf"]
 
 
 @pytest.mark.parametrize(
