@@ -101,7 +101,9 @@ def _check_query(query: ProductQuery) -> None:
 # Columns whose values are decimals: SQLite keeps them as text (Tortoise's VARCHAR), so
 # there they are compared and sorted as numbers through a cast.
 _DECIMAL_COLUMNS = frozenset({"min_price", "rating_avg"})
-_SELECT = "SELECT " + ", ".join(LISTING_FIELDS) + " FROM product"  # noqa: S608
+_COLUMNS = ", ".join(LISTING_FIELDS)
+_SELECT = f"SELECT {_COLUMNS} FROM product"  # noqa: S608
+_SELECT_SEARCHABLE = f"SELECT {_COLUMNS}, search_text FROM product"  # noqa: S608
 
 
 class _Where:
@@ -181,11 +183,8 @@ def _row(row: dict[str, Any]) -> ProductData:
     )
 
 
-async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ProductData]:
-    """One plain statement: filters, keyset, order and limit all bound, never interpolated."""
-    size = check_page_size(query.first)
-    keys = SORT_KEYS[query.sort]
-    where = _Where(postgres=sql.is_postgres())
+def _filter(where: _Where, query: ProductQuery, keys: list[SortKey], *, staff: bool) -> None:
+    """Every condition but the keyword's."""
     status = ProductStatus.ON_SHELF if not staff else query.status
     if status is not None:
         where.add(f"status = {where.bind(str(status))}")
@@ -204,17 +203,6 @@ async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ProductDa
             "id IN (SELECT product_id FROM sku "  # noqa: S608 (placeholders only)
             f"WHERE is_active = {where.bind(True)} AND stock > 0)"
         )
-    terms = text.keyword_terms(query.keyword or "")
-    if terms and where.postgres:
-        # Candidates through the GIN index; the LIKEs below recheck them exactly. As a
-        # subquery the gram function stays in the index condition, out of the select list.
-        grams = where.bind(text.query_grams(terms))
-        where.add(
-            "id IN (SELECT id FROM product "  # noqa: S608 (placeholders only)
-            f"WHERE ms_search_grams(search_text) @> {grams})"
-        )
-    for term in terms:
-        where.add(f"search_text LIKE {where.bind(_like_pattern(term))} ESCAPE '\\'")
     if query.after:
         # Every ordering runs one way, so "after the cursor" is one row comparison, which
         # PostgreSQL answers from the ordering's index.
@@ -225,17 +213,96 @@ async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ProductDa
             where.number(k.field, value) for k, value in zip(keys, values, strict=True)
         )
         where.add(f"({left}) {op} ({right})")
-    order = ", ".join(f"{where.number(k.field)} {'DESC' if k.descending else 'ASC'}" for k in keys)
-    statement = _SELECT
-    if where.conditions:
-        statement += " WHERE " + " AND ".join(where.conditions)
-    statement += f" ORDER BY {order} LIMIT {where.bind(size + 1)}"
-    rows = [_row(r) for r in await sql.fetch(statement, where.values)]
-    shown = rows[:size]
+
+
+def _where(conditions: list[str]) -> str:
+    return " WHERE " + " AND ".join(conditions) if conditions else ""
+
+
+def _order(where: _Where, keys: list[SortKey]) -> str:
+    return ", ".join(f"{where.number(k.field)} {'DESC' if k.descending else 'ASC'}" for k in keys)
+
+
+def _likes(where: _Where, terms: list[str]) -> list[str]:
+    return [f"search_text LIKE {where.bind(_like_pattern(term))} ESCAPE '\\'" for term in terms]
+
+
+# How far down its ordering a keyword page looks before asking the search index instead.
+HEAD_ROWS = 2000
+
+
+def _head_statement(
+    query: ProductQuery, keys: list[SortKey], terms: list[str], size: int, *, staff: bool
+) -> tuple[str, list[object]]:
+    """The first matches among the first HEAD_ROWS products in the page's order: a walk
+    down the ordering's index that stops early, which is what a broad keyword wants."""
+    where = _Where(postgres=True)
+    _filter(where, query, keys, staff=staff)
+    order = _order(where, keys)
+    head = f"{_SELECT_SEARCHABLE}{_where(where.conditions)} ORDER BY {order}"
+    head += f" LIMIT {where.bind(HEAD_ROWS)}"
+    statement = (
+        f"SELECT {_COLUMNS} FROM ({head}) AS head "  # noqa: S608 (placeholders only)
+        f"WHERE {' AND '.join(_likes(where, terms))} "
+        f"ORDER BY {order} LIMIT {where.bind(size + 1)}"
+    )
+    return statement, where.values
+
+
+def _statement(
+    query: ProductQuery,
+    keys: list[SortKey],
+    terms: list[str],
+    size: int,
+    *,
+    staff: bool,
+    postgres: bool = True,
+) -> tuple[str, list[object]]:
+    where = _Where(postgres=postgres)
+    _filter(where, query, keys, staff=staff)
+    if terms and where.postgres:
+        # Candidates through the GIN index; the LIKEs below recheck them exactly. As a
+        # subquery the gram function stays in the index condition, out of the select list.
+        grams = where.bind(text.query_grams(terms))
+        where.add(
+            "id IN (SELECT id FROM product "  # noqa: S608 (placeholders only)
+            f"WHERE ms_search_grams(search_text) @> {grams})"
+        )
+    where.conditions += _likes(where, terms)
+    statement = f"{_SELECT}{_where(where.conditions)} ORDER BY {_order(where, keys)}"
+    statement += f" LIMIT {where.bind(size + 1)}"
+    return statement, where.values
+
+
+async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ProductData]:
+    """A page in one plain statement (two for some keyword pages): filters, keyset, order and
+    limit all bound, never interpolated.
+
+    A keyword page on PostgreSQL has two good plans and the planner cannot tell which: it
+    estimates how many rows hold all of a word's character pairs as if the pairs were
+    independent ("wool": wo, oo, ol), so a word found in a sixth of the shop looks like one
+    in a few hundred rows, and it collects all those rows through the GIN index and sorts
+    them (tens of ms) instead of walking the order's index and stopping after a page (~1 ms).
+    So a keyword page first looks at the head of the ordering; only when that holds less than
+    a page of matches (a rare word) does it ask the GIN index, which is then fast.
+    """
+    size = check_page_size(query.first)
+    keys = SORT_KEYS[query.sort]
+    terms = text.keyword_terms(query.keyword or "")
+    postgres = sql.is_postgres()
+    rows: list[Any] = []
+    if terms and postgres:
+        rows = await sql.fetch(*_head_statement(query, keys, terms, size, staff=staff))
+    if len(rows) <= size:
+        rows = await sql.fetch(
+            *_statement(query, keys, terms, size, staff=staff, postgres=postgres)
+        )
+    products = [_row(r) for r in rows]
+    shown = products[:size]
     return Page(
         rows=shown,
         cursors=[encode_cursor(r, keys) for r in shown],
-        has_next_page=len(rows) > size,
+        has_next_page=len(products) > size,
         has_previous_page=bool(query.after),
     )
 

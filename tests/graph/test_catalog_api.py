@@ -9,6 +9,7 @@ import pytest
 from strawberry.relay import to_base64
 
 from models import AuditLog, Favorite, Product, ProductStatus, Sku, StockLedger
+from resolvers.catalog import listing
 from tests.support.catalog import cache_of, make_category, make_product, make_reviews
 from tests.support.graphql import codes
 from tests.support.queries import capture_queries
@@ -353,6 +354,40 @@ async def test_keyword_search_finds_chinese_and_english_substrings(
     data = await api.execute(PRODUCTS, {"filter": {"keyword": keyword}})
 
     assert {e["node"]["title"] for e in data["products"]["edges"]} == expected
+
+
+async def test_keyword_pages_are_the_same_whichever_plan_answers(api, cache, coats, monkeypatch):
+    # ten coats, best sellers first; every third one is wool
+    for i in range(10):
+        title = f"Wool Coat {i}" if i % 3 == 0 else f"Cotton Coat {i}"
+        product = await make_product(cache, category=coats, title=title)
+        await Product.filter(id=product.id).update(sales_count=100 - i)
+    await cache.invalidate(listings=True)
+    # the head of the ordering is four products: some pages are found there, some not
+    monkeypatch.setattr(listing, "HEAD_ROWS", 4)
+    wool = {"keyword": "wool"}
+
+    whole = await api.execute(PRODUCTS, {"first": 100, "filter": wool})
+    paged, cursors, after = [], [], None
+    while True:
+        data = await api.execute(PRODUCTS, {"first": 1, "after": after, "filter": wool})
+        paged += [e["node"]["title"] for e in data["products"]["edges"]]
+        after = data["products"]["pageInfo"]["endCursor"]
+        cursors.append(after)
+        if not data["products"]["pageInfo"]["hasNextPage"]:
+            break
+    with capture_queries() as in_the_head:  # Wool Coat 0 and 3 are among the first four
+        await api.execute(PRODUCTS, {"first": 1, "after": None, "filter": wool, "sort": "SALES"})
+    with capture_queries() as past_the_head:  # after 3, the next four hold only Wool Coat 6
+        await api.execute(
+            PRODUCTS, {"first": 1, "after": cursors[1], "filter": wool, "sort": "SALES"}
+        )
+
+    expected = ["Wool Coat 0", "Wool Coat 3", "Wool Coat 6", "Wool Coat 9"]
+    assert [e["node"]["title"] for e in whole["products"]["edges"]] == expected
+    assert paged == expected
+    # one statement when the head holds a page and one more; the search index otherwise
+    assert (in_the_head.count, past_the_head.count) == (1, 2)
 
 
 async def test_relevance_ranks_matches_by_sales(api, cache, coats):
