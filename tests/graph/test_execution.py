@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 
 import pytest
@@ -238,7 +238,10 @@ async def test_the_real_schema_answers_the_same_either_way(
     standard = build_schema(settings)
     standard.execution_context_class = StrawberryGraphQLCoreExecutionContext
     claims = AccessClaims(
-        user_id=customer.id, role=customer.role, jti="t", expires_at=datetime.now(UTC)
+        user_id=customer.id,
+        role=customer.role,
+        jti="t",
+        expires_at=datetime.now(UTC) + timedelta(minutes=15),
     )
     product_id = str(relay.GlobalID("Product", str(product.id)))
     sku_product = str(relay.GlobalID("Product", str((await shop.sku()).product_id)))
