@@ -9,6 +9,7 @@ import signal
 import sys
 
 import httpx
+import orjson
 import pytest
 
 from settings import BASE_DIR
@@ -197,3 +198,28 @@ async def test_browsing_sorts_prices_as_numbers_and_searches_on_sqlite(embedded_
     assert [e["node"]["title"] for e in wool["edges"]] == ["Merino Wool Coat"]
     assert [e["node"]["title"] for e in chinese["edges"]] == ["羊毛大衣"]
     assert [e["node"]["price"]["amount"] for e in over_600["edges"]] == ["899.00", "1099.00"]
+
+
+async def test_reviews_and_sales_counts_work_on_sqlite(tmp_path):
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.support.sqlite_catalog",
+        str(tmp_path / "catalog.sqlite3"),
+        cwd=BASE_DIR,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()[-2000:]
+
+    report = orjson.loads(out.decode().strip().splitlines()[-1])
+
+    assert report["summary"] == [
+        {"rating_count": 3, "rating_sum": 11},
+        {"rating_count": 2, "rating_sum": 6},  # the five-star review hidden
+    ]
+    assert report["average"] == "3.00"
+    assert report["pages"] == [[2], [4], [2, 4, 5]]  # newest first; staff see the hidden one
+    assert report["has_next"] == [True, False]
+    assert report["sales"] == 3

@@ -263,6 +263,18 @@ async def test_hiding_a_missing_review_is_not_found(staff_api):
     assert payload == {"review": None, "errors": [{"field": ["id"], "code": "NOT_FOUND"}]}
 
 
+async def test_a_hide_reason_too_long_changes_nothing(staff_api, cache, customer, coats_sku):
+    (review,) = await make_reviews(cache, customer, coats_sku.id, [1])
+
+    payload = (
+        await staff_api.execute(REVIEW_HIDE, {"id": gid("Review", review.id), "reason": "x" * 256})
+    )["reviewHide"]
+
+    assert payload == {"review": None, "errors": [{"field": ["reason"], "code": "TOO_LONG"}]}
+    assert (await Review.get(id=review.id)).is_hidden is False
+    assert (await Product.get(id=coats_sku.product_id)).rating_count == 1
+
+
 async def test_a_shopper_cannot_hide_and_nothing_changes(customer_api, cache, customer, coats_sku):
     (review,) = await make_reviews(cache, customer, coats_sku.id, [1])
 
