@@ -51,6 +51,8 @@ FIRST_PAGE = 10
 # Newest first; ids grow with time and are unique, so the id alone is the keyset.
 REVIEW_KEYS = [SortKey("id", descending=True)]
 
+# "user" is a reserved word in both dialects.
+_USER = '"user"'
 _COLUMNS = (
     "r.id, r.product_id, r.order_line_id, r.user_id, r.rating, r.body, r.images, r.spec_text, "
     "r.is_hidden, r.created_at, u.nickname AS author_nickname, u.avatar_url AS author_avatar_url"
@@ -245,9 +247,6 @@ async def reviews_by_order_lines(line_ids: Sequence[int]) -> list[ReviewData | N
     return [found.get(i) for i in line_ids]
 
 
-# "user" is a reserved word in both dialects.
-_USER = '"user"'
-
 # (product id, page size, cursor or None, hidden ones too)
 ReviewPageKey = tuple[int, int, str | None, bool]
 
@@ -275,7 +274,8 @@ async def review_pages(keys: Sequence[ReviewPageKey]) -> list[Page[ReviewData]]:
             first_pages.setdefault((first, hidden_too), []).append(product_id)
         else:
             size, before_id = check_review_page(first, after)
-            rows = await _one_product_page(product_id, size, before_id, hidden_too)
+            assert before_id is not None
+            rows = await _later_page(product_id, size, before_id, hidden_too)
             pages[key] = _page(rows, size, has_previous=True)
     for (first, hidden_too), product_ids in first_pages.items():
         size, _ = check_review_page(first, None)
@@ -301,14 +301,15 @@ def _visibility(hidden_too: bool) -> str:
     return "" if hidden_too else "AND r.is_hidden = false "
 
 
-async def _one_product_page(
-    product_id: int, size: int, before_id: int | None, hidden_too: bool
+async def _later_page(
+    product_id: int, size: int, before_id: int, hidden_too: bool
 ) -> list[ReviewData]:
+    """Up to `size + 1` reviews of one product older than the cursor's."""
     rows = await sql.fetch(
         f"SELECT {_COLUMNS} FROM review r JOIN {_USER} u ON u.id = r.user_id "  # noqa: S608
         f"WHERE r.product_id = $1 AND r.id < $2 {_visibility(hidden_too)}"
         "ORDER BY r.id DESC LIMIT $3",
-        [product_id, before_id if before_id is not None else 2**63 - 1, size + 1],
+        [product_id, before_id, size + 1],
     )
     return [_review(row) for row in rows]
 
