@@ -25,6 +25,9 @@ class Context:
     # graphql-transport-ws puts the `connection_init` payload here.
     connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(default_factory=Loaders)
+    # A resolver sets this when its answer depends on live data (stock) or on the viewer in
+    # a way the selected fields do not show; graph/response_cache.py then stores nothing.
+    uncacheable: bool = False
 
     @cached_property
     def client_ip(self) -> str:

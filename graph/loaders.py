@@ -11,9 +11,11 @@ from functools import cached_property, partial
 from strawberry.dataloader import DataLoader
 
 import models
+from resolvers.catalog import reviews
 from resolvers.catalog import service as catalog
-from resolvers.catalog.data import SkuData
+from resolvers.catalog.data import ReviewData, SkuData
 from resolvers.core.batch import load_by_ids
+from resolvers.core.pagination import Page
 from resolvers.stores import service as stores
 
 
@@ -72,6 +74,20 @@ class Loaders:
     def favorite_flag(self) -> DataLoader[tuple[int, int], bool]:
         """Keyed by (user id, product id)."""
         return DataLoader(load_fn=catalog.favorite_flags)
+
+    @cached_property
+    def review_pages(self) -> DataLoader[reviews.ReviewPageKey, Page[ReviewData]]:
+        """Keyed by (product id, page size, cursor or None, hidden ones too): the first pages
+        of any number of products in one query."""
+        return DataLoader(load_fn=reviews.review_pages)
+
+    @cached_property
+    def review_by_id(self) -> DataLoader[int, ReviewData | None]:
+        return DataLoader(load_fn=reviews.reviews_by_ids)
+
+    @cached_property
+    def review_by_order_line(self) -> DataLoader[int, ReviewData | None]:
+        return DataLoader(load_fn=reviews.reviews_by_order_lines)
 
     # --- stores ----------------------------------------------------------------------------
     @cached_property

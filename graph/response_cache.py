@@ -7,7 +7,10 @@ no staff-only field) gets its whole response cached, keyed by query text, variab
 operation name, under the catalog generation: any staff change makes every such response
 dead at once (resolvers/catalog/cache.py explains the generation and the fill race).
 
-Only error-free responses to non-staff callers are stored; staff always execute.
+Only error-free responses to non-staff callers are stored; staff always execute. Fields
+alone do not tell everything: `products(filter: {inStock: true})` selects cacheable fields but
+its rows depend on live stock, which orders move without touching the catalog generation. A
+resolver in that position sets `context.uncacheable` and the response is not stored.
 """
 
 from __future__ import annotations
@@ -132,6 +135,8 @@ async def execute_cached(
         if tag == generation:
             return ExecutionResult(data=orjson.loads(body))
     result = await run()
+    if getattr(context, "uncacheable", False):
+        return result
     if not result.errors and result.data is not None:
         try:
             await cache.scripts["cache_fill"](

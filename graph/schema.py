@@ -47,6 +47,7 @@ from strawberry.types.graphql import OperationType
 from strawberry.utils.await_maybe import await_maybe
 
 from graph.errors import log_unexpected_errors, stamp_result_errors
+from graph.execution import LeafShortcutExecutor, plan_fields
 from graph.response_cache import execute_cached
 from graph.scalars import SCALAR_OVERRIDES
 from resolvers.accounts.mutations import AccountMutations
@@ -292,7 +293,10 @@ def build_schema(settings: Settings) -> MicrostoreSchema:
             # Suggestions ("did you mean ...?") would describe hidden parts of the schema.
             disable_field_suggestions=settings.is_production,
         ),
+        # Plain attribute fields skip most of graphql-core's per-field work (graph/execution.py).
+        execution_context_class=LeafShortcutExecutor,
     )
+    plan_fields(schema._schema)
     schema.edge = edge
     return schema
 

@@ -179,3 +179,45 @@ class Favorite(Model):
 
     def __str__(self) -> str:
         return f"Favorite user={self.user_id} product={self.product_id}"
+
+
+class Review(Model):
+    """A buyer's review of one completed order line: one per line, ever.
+
+    Hidden reviews stay (staff moderation can be undone) but leave the product's rating
+    summary; `is_hidden` only changes with guarded UPDATEs, so the summary moves once.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    # The unique constraint is what makes "once" true when two requests race.
+    order_line: fields.OneToOneRelation = fields.OneToOneField(
+        "models.OrderLine", related_name="review", on_delete=fields.RESTRICT
+    )
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name="reviews", on_delete=fields.RESTRICT
+    )
+    user: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.User", related_name=False, on_delete=fields.RESTRICT
+    )
+    rating = fields.SmallIntField()  # 1-5
+    # Plain text: clients render it as text, never as HTML.
+    body = fields.CharField(max_length=1000, default="")
+    images = fields.JSONField(default=list)
+    # What was bought, from the order line's snapshot (e.g. "red / M").
+    spec_text = fields.CharField(max_length=255, default="")
+    is_hidden = fields.BooleanField(default=False)
+    hidden_at = fields.DatetimeField(null=True)
+    hidden_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    hidden_reason = fields.CharField(max_length=255, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "review"
+        # A product's visible reviews, newest first.
+        indexes = (("product_id", "is_hidden", "id"),)
+
+    def __str__(self) -> str:
+        return f"Review#{self.id} product={self.product_id} rating={self.rating}"

@@ -9,6 +9,7 @@ import signal
 import sys
 
 import httpx
+import orjson
 import pytest
 
 from settings import BASE_DIR
@@ -161,3 +162,64 @@ async def test_the_demo_shopper_can_place_a_courier_order_on_sqlite(embedded_ser
     assert placed["order"]["status"] == "PENDING_PAYMENT"
     assert placed["order"]["recipient"]["phone"] == "13800138000"
     assert placed["order"]["store"]["name"] == "Microstore 人民广场店"
+
+
+BROWSE = """
+query ($after: String, $keyword: String, $min: Decimal) {
+  products(first: 2, after: $after, sort: PRICE_ASC, filter: {keyword: $keyword, minPrice: $min}) {
+    edges { node { title price { amount } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+async def test_browsing_sorts_prices_as_numbers_and_searches_on_sqlite(embedded_server):
+    client, _, _, _ = embedded_server
+
+    async def browse(**variables) -> dict:
+        response = await client.post("/graphql", json={"query": BROWSE, "variables": variables})
+        body = response.json()
+        assert "errors" not in body, body
+        return body["data"]["products"]
+
+    prices, after = [], None
+    while True:
+        page = await browse(after=after)
+        prices += [e["node"]["price"]["amount"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    wool = await browse(keyword="WOOL")
+    chinese = await browse(keyword="羊毛")
+    over_600 = await browse(min="600")
+
+    # SQLite keeps decimals as text: "1099.00" must still sort after "459.00"
+    assert prices == ["459.00", "599.00", "899.00", "1099.00"]
+    assert [e["node"]["title"] for e in wool["edges"]] == ["Merino Wool Coat"]
+    assert [e["node"]["title"] for e in chinese["edges"]] == ["羊毛大衣"]
+    assert [e["node"]["price"]["amount"] for e in over_600["edges"]] == ["899.00", "1099.00"]
+
+
+async def test_reviews_and_sales_counts_work_on_sqlite(tmp_path):
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.support.sqlite_catalog",
+        str(tmp_path / "catalog.sqlite3"),
+        cwd=BASE_DIR,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()[-2000:]
+
+    report = orjson.loads(out.decode().strip().splitlines()[-1])
+
+    assert report["summary"] == [
+        {"rating_count": 3, "rating_sum": 11},
+        {"rating_count": 2, "rating_sum": 6},  # the five-star review hidden
+    ]
+    assert report["average"] == "3.00"
+    assert report["pages"] == [[2], [4], [2, 4, 5]]  # newest first; staff see the hidden one
+    assert report["has_next"] == [True, False]
+    assert report["sales"] == 3

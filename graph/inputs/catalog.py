@@ -149,6 +149,27 @@ class FavoriteInput:
 
 
 @strawberry.input
+class ReviewCreateInput:
+    order_line_id: strawberry.ID = strawberry.field(
+        description="A line of one of your completed orders; each line is reviewed once."
+    )
+    rating: int = strawberry.field(description="1 to 5 stars.")
+    body: str = strawberry.field(default="", description="Plain text, at most 1,000 characters.")
+    images: list[str] = strawberry.field(default_factory=list, description="At most 9 URLs.")
+
+
+@strawberry.input
+class ReviewHideInput:
+    id: strawberry.ID
+    reason: str = ""
+
+
+@strawberry.input
+class ReviewUnhideInput:
+    id: strawberry.ID
+
+
+@strawberry.input
 class ProductFilter:
     category_id: strawberry.ID | None = strawberry.field(
         default=None, description="This category and its subcategories."

@@ -20,9 +20,11 @@ from graph.errors import UserError
 from graph.permissions import IsStaff
 from graph.relay import Connection
 from graph.scalars import Money
-from resolvers.catalog.data import CategoryData, ProductData, SkuData
+from resolvers.catalog.data import CategoryData, ProductData, ReviewData, SkuData
 from resolvers.catalog.errors import CatalogErrorCode as _CatalogErrorCode
-from resolvers.catalog.service import ProductSort as _ProductSort
+from resolvers.catalog.listing import ProductSort as _ProductSort
+from resolvers.catalog.reviews import FIRST_PAGE as REVIEWS_FIRST_PAGE
+from resolvers.catalog.reviews import author_name, check_review_page
 from resolvers.catalog.validation import all_combinations, spec_key
 
 CatalogErrorCode = strawberry.enum(_CatalogErrorCode, name="CatalogErrorCode")
@@ -243,6 +245,59 @@ class SpecCombination:
     available: bool = strawberry.field(description="A SKU exists, is active and is in stock.")
 
 
+@strawberry.type(name="Review", description="A buyer's review of what they bought.")
+class Review(relay.Node):
+    id: relay.NodeID[int]
+    rating: int = strawberry.field(description="1 to 5 stars.")
+    body: str = strawberry.field(description="Plain text: render it as text, never as HTML.")
+    images: list[str]
+    spec_text: str = strawberry.field(description='What was bought, e.g. "red / M".')
+    author_name: str = strawberry.field(description="The reviewer's nickname, masked.")
+    author_avatar_url: str
+    is_hidden: bool = strawberry.field(
+        description="Hidden by staff (only staff and the author see it)."
+    )
+    created_at: datetime
+    _data: strawberry.Private[ReviewData]
+
+    @classmethod
+    def from_data(cls, data: ReviewData) -> Review:
+        return cls(
+            id=data.id,
+            rating=data.rating,
+            body=data.body,
+            images=data.images,
+            spec_text=data.spec_text,
+            author_name=author_name(data.author_nickname),
+            author_avatar_url=data.author_avatar_url,
+            is_hidden=data.is_hidden,
+            created_at=data.created_at,
+            _data=data,
+        )
+
+    @strawberry.field
+    async def product(self, info: Info) -> Product | None:
+        (product,) = await Product.resolve_nodes(info=info, node_ids=[str(self._data.product_id)])
+        return product
+
+    @staticmethod
+    def visible_to(info: Info, data: ReviewData) -> bool:
+        claims = info.context.claims
+        return not data.is_hidden or (
+            claims is not None and (claims.is_staff or claims.user_id == data.user_id)
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Review | None]:
+        rows = await info.context.loaders.review_by_id.load_many([int(i) for i in node_ids])
+        return [
+            cls.from_data(row) if row is not None and cls.visible_to(info, row) else None
+            for row in rows
+        ]
+
+
 @strawberry.type(name="Product")
 class Product(relay.Node):
     id: relay.NodeID[int]
@@ -252,13 +307,18 @@ class Product(relay.Node):
     cover_image: str | None = strawberry.field(description="The first image.")
     status: ProductStatus
     price: Money = strawberry.field(description="The lowest price of its active SKUs.")
+    price_range: PriceRange
+    rating: RatingSummary
     sales_count: int
     published_at: datetime | None
     created_at: datetime
     _data: strawberry.Private[ProductData]
 
+    # Listings resolve these fields for every product of a page: plain attributes, filled
+    # here, cost far less per field than resolver methods (graph/execution.py).
     @classmethod
     def from_data(cls, data: ProductData) -> Product:
+        price = Money.of(data.min_price)
         return cls(
             id=data.id,
             title=data.title,
@@ -266,7 +326,9 @@ class Product(relay.Node):
             images=data.images,
             cover_image=data.images[0] if data.images else None,
             status=data.status,
-            price=Money.of(data.min_price),
+            price=price,
+            price_range=PriceRange(min=price, max=Money.of(data.max_price)),
+            rating=RatingSummary(average=float(data.rating_avg), count=data.rating_count),
             sales_count=data.sales_count,
             published_at=data.published_at,
             created_at=data.created_at,
@@ -276,14 +338,6 @@ class Product(relay.Node):
     @classmethod
     def from_row(cls, row: models.Product) -> Product:
         return cls.from_data(ProductData.from_model(row))
-
-    @strawberry.field
-    def price_range(self) -> PriceRange:
-        return PriceRange(min=Money.of(self._data.min_price), max=Money.of(self._data.max_price))
-
-    @strawberry.field
-    def rating(self) -> RatingSummary:
-        return RatingSummary(average=float(self._data.rating_avg), count=self._data.rating_count)
 
     @strawberry.field(description="Sanitised HTML: no script, style or event handler survives.")
     async def description_html(self, info: Info) -> str:
@@ -358,6 +412,22 @@ class Product(relay.Node):
             return False
         return await info.context.loaders.favorite_flag.load((claims.user_id, self._data.id))
 
+    @strawberry.field(description="Its reviews, newest first; hidden ones only for staff who ask.")
+    async def reviews(
+        self,
+        info: Info,
+        first: int | None = REVIEWS_FIRST_PAGE,
+        after: str | None = None,
+        include_hidden: bool = False,
+    ) -> Connection[Review]:
+        check_review_page(first, after)  # a bad page request fails this field alone
+        size = REVIEWS_FIRST_PAGE if first is None else first
+        hidden_too = include_hidden and _is_staff(info)
+        page = await info.context.loaders.review_pages.load(
+            (self._data.id, size, after or None, hidden_too)
+        )
+        return Connection.from_page(page, Review.from_data)
+
     @classmethod
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
@@ -374,6 +444,7 @@ class Product(relay.Node):
 
 ProductConnection = Connection[Product]
 SkuConnection = Connection[Sku]
+ReviewConnection = Connection[Review]
 
 
 @strawberry.type
@@ -404,4 +475,10 @@ class SkuPricesUpdatePayload:
 class FavoritePayload:
     product: Product | None = None
     is_favorite: bool = False
+    errors: list[CatalogError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ReviewPayload:
+    review: Review | None = None
     errors: list[CatalogError] = strawberry.field(default_factory=list)

@@ -14,7 +14,7 @@ from graph.relay import Connection
 from graph.scalars import Money
 from graph.types.accounts import User
 from graph.types.addresses import Address
-from graph.types.catalog import Product, Sku
+from graph.types.catalog import Product, Review, Sku
 from graph.types.stores import Store
 from resolvers.addresses.service import view as address_view
 from resolvers.core.crypto import mask_phone
@@ -109,6 +109,11 @@ class OrderLine(relay.Node):
     @strawberry.field(description="The product as the catalog shows it now.")
     async def product(self, info: Info) -> Product | None:
         return await catalog_product(info, self.product_id)
+
+    @strawberry.field(description="The buyer's review of this line, once written.")
+    async def review(self, info: Info) -> Review | None:
+        data = await info.context.loaders.review_by_order_line.load(self.id)
+        return Review.from_data(data) if data is not None else None
 
     @classmethod
     def from_row(cls, row: models.OrderLine) -> OrderLine:

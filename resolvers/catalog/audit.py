@@ -9,6 +9,25 @@ from typing import Any
 
 from models import AuditLog
 
+# Audit rows name fields as the API does (the input's camelCase path).
+_CAMEL = {
+    "category_id": "categoryId",
+    "description_html": "descriptionHtml",
+    "spec_groups": "specGroups",
+    "compare_at_price": "compareAtPrice",
+    "low_stock_threshold": "lowStockThreshold",
+    "weight_grams": "weightGrams",
+    "is_active": "isActive",
+    "icon_url": "iconUrl",
+    "sort_order": "sortOrder",
+    "parent_id": "parentId",
+}
+
+
+def camel(name: str) -> str:
+    """The API's name of a model field, e.g. compare_at_price -> compareAtPrice."""
+    return _CAMEL.get(name, name)
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):

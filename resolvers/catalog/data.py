@@ -248,3 +248,22 @@ class CategoryData:
             is_active=raw["is_active"],
             children=[cls.from_json(c) for c in children] if children is not None else None,
         )
+
+
+@dataclass(slots=True)
+class ReviewData:
+    """A review with what the page shows of its author (never cached: hiding one must
+    take it off every page at once)."""
+
+    id: int
+    product_id: int
+    order_line_id: int
+    user_id: int
+    rating: int
+    body: str
+    images: list[str]
+    spec_text: str
+    is_hidden: bool
+    created_at: datetime
+    author_nickname: str
+    author_avatar_url: str

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from resolvers.core.errors import DomainError
+
 
 class CatalogErrorCode(StrEnum):
     NOT_FOUND = "NOT_FOUND"
@@ -20,3 +22,11 @@ class CatalogErrorCode(StrEnum):
     NO_ACTIVE_SKUS = "NO_ACTIVE_SKUS"
     INVALID_STATUS = "INVALID_STATUS"
     INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
+    # reviews
+    RATING_OUT_OF_RANGE = "RATING_OUT_OF_RANGE"
+    ORDER_NOT_COMPLETED = "ORDER_NOT_COMPLETED"
+    ALREADY_REVIEWED = "ALREADY_REVIEWED"
+
+
+def not_found(what: str, path: list[str]) -> DomainError:
+    return DomainError(CatalogErrorCode.NOT_FOUND, f"{what} not found", field=path)

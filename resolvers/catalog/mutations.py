@@ -13,6 +13,9 @@ from graph.inputs.catalog import (
     ProductCreateInput,
     ProductStatusInput,
     ProductUpdateInput,
+    ReviewCreateInput,
+    ReviewHideInput,
+    ReviewUnhideInput,
     SkuCreateInput,
     SkuFieldsInput,
     SkuPricesUpdateInput,
@@ -29,6 +32,8 @@ from graph.types.catalog import (
     FavoritePayload,
     Product,
     ProductPayload,
+    Review,
+    ReviewPayload,
     Sku,
     SkuPayload,
     SkuPricesUpdatePayload,
@@ -36,6 +41,7 @@ from graph.types.catalog import (
 from models import StockChangeReason
 from resolvers.catalog import service
 from resolvers.catalog.cache import catalog_cache
+from resolvers.catalog.data import ReviewData
 
 
 def _given(input: object, *names: str) -> dict[str, Any]:
@@ -257,7 +263,6 @@ class CatalogMutations:
         claims = info.context.require_staff()
         return await run_mutation(
             service.adjust_stock(
-                cache=catalog_cache(info.context.state),
                 actor_id=claims.user_id,
                 sku_id=decode_id(input.sku_id, expected="Sku", field="skuId"),
                 delta=input.delta,
@@ -325,3 +330,61 @@ class CatalogMutations:
             error=CatalogError,
             build=lambda data: FavoritePayload(product=Product.from_data(data), is_favorite=False),
         )
+
+    @strawberry.mutation(
+        description="Review a line of one of your completed orders (once per line).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def review_create(self, info: Info, input: ReviewCreateInput) -> ReviewPayload:
+        claims = info.context.require_user()
+        return await run_mutation(
+            service.create_review(
+                cache=catalog_cache(info.context.state),
+                user_id=claims.user_id,
+                order_line_id=decode_id(
+                    input.order_line_id, expected="OrderLine", field="orderLineId"
+                ),
+                rating=input.rating,
+                body=input.body,
+                images=input.images,
+            ),
+            payload=ReviewPayload,
+            error=CatalogError,
+            build=_review_payload,
+        )
+
+    @strawberry.mutation(
+        description="Hide a review from shoppers; it leaves the product's rating.",
+        permission_classes=[IsStaff],
+    )
+    async def review_hide(self, info: Info, input: ReviewHideInput) -> ReviewPayload:
+        return await _set_hidden(info, input.id, hidden=True, reason=input.reason)
+
+    @strawberry.mutation(
+        description="Show a hidden review again; it counts in the rating again.",
+        permission_classes=[IsStaff],
+    )
+    async def review_unhide(self, info: Info, input: ReviewUnhideInput) -> ReviewPayload:
+        return await _set_hidden(info, input.id, hidden=False, reason="")
+
+
+def _review_payload(data: ReviewData) -> ReviewPayload:
+    return ReviewPayload(review=Review.from_data(data))
+
+
+async def _set_hidden(
+    info: Info, review_id: strawberry.ID, *, hidden: bool, reason: str
+) -> ReviewPayload:
+    claims = info.context.require_staff()
+    return await run_mutation(
+        service.set_review_hidden(
+            cache=catalog_cache(info.context.state),
+            actor_id=claims.user_id,
+            review_id=decode_id(review_id, expected="Review", field="id"),
+            hidden=hidden,
+            reason=reason,
+        ),
+        payload=ReviewPayload,
+        error=CatalogError,
+        build=_review_payload,
+    )

@@ -69,6 +69,10 @@ class CatalogQueries:
             query.min_price = filter.min_price
             query.max_price = filter.max_price
             query.in_stock = filter.in_stock
+            if filter.in_stock:
+                # Which products are in stock changes with every order: never a whole
+                # cached response (graph/response_cache.py).
+                info.context.uncacheable = True
             query.keyword = filter.keyword
             query.status = filter.status if staff else None
         try:

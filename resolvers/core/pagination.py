@@ -16,6 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
+import orjson
 from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
@@ -73,7 +74,9 @@ def _decode_value(item: Any) -> Any:
 
 def encode_cursor(row: Model, keys: Sequence[SortKey]) -> str:
     values = [_encode_value(getattr(row, key.field)) for key in keys]
-    raw = json.dumps(values, separators=(",", ":")).encode()
+    # orjson: the same compact JSON as json.dumps (UTF-8 instead of \u escapes), several
+    # times faster, and every edge of every page gets a cursor.
+    raw = orjson.dumps(values)
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 

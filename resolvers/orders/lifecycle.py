@@ -30,6 +30,7 @@ from models import (
     OrderStatus,
     OutboxEvent,
 )
+from resolvers.catalog import sales
 from resolvers.core import outbox
 from resolvers.core.errors import DomainError
 from resolvers.orders.errors import OrderErrorCode
@@ -242,6 +243,12 @@ async def apply(
     order.updated_at = now
     for name, value in values.items():
         setattr(order, name, value)
+    # Products' sales counts follow the money, exactly once: this runs only when the
+    # guarded UPDATE above moved the order.
+    if action == OrderAction.PAY:
+        await sales.order_paid(order.id)
+    elif action == OrderAction.REFUND:
+        await sales.order_refunded(order.id)
     event = await record(order, actor=actor, previous=previous, note=note)
     return Change(order=order, changed=True, events=[event])
 

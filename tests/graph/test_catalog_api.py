@@ -9,7 +9,8 @@ import pytest
 from strawberry.relay import to_base64
 
 from models import AuditLog, Favorite, Product, ProductStatus, Sku, StockLedger
-from tests.support.catalog import cache_of, make_category, make_product
+from resolvers.catalog import listing
+from tests.support.catalog import cache_of, make_category, make_product, make_reviews
 from tests.support.graphql import codes
 from tests.support.queries import capture_queries
 
@@ -29,6 +30,10 @@ query ($id: ID!) {
     specGroups { name values }
     skus { id title price { amount } inStock stockLevel specValues { name value } }
     specMatrix { values { name value } available sku { id } }
+    reviews(first: 10) {
+      edges { node { id rating body images specText authorName createdAt } }
+      pageInfo { hasNextPage endCursor }
+    }
   }
 }
 """
@@ -173,14 +178,17 @@ async def test_product_page_shows_skus_matrix_and_a_stock_hint_but_no_count(
     assert sorted(s["stock"] for s in staff["product"]["skus"]) == [0, 3]
 
 
-async def test_product_page_takes_four_queries_with_twenty_skus(
-    customer_api, cache, coats, customer
+async def test_product_page_takes_four_queries_with_twenty_skus_and_fifty_reviews(
+    customer_api, cache, coats, customer, make_user
 ):
     colours = [f"c{i}" for i in range(5)]
     product = await make_product(
         cache, category=coats, colours=colours, sizes=["S", "M", "L", "XL"]
     )
     await Favorite.create(user=customer, product_id=product.id)
+    sku = await Sku.filter(product_id=product.id).first()
+    for _ in range(10):  # ten reviewers with five reviews each
+        await make_reviews(cache, await make_user(), sku.id, [5, 4, 3, 4, 5])
     variables = {"id": gid("Product", product.id)}
 
     with capture_queries() as cold:
@@ -188,11 +196,15 @@ async def test_product_page_takes_four_queries_with_twenty_skus(
     with capture_queries() as warm:
         again = await customer_api.execute(PRODUCT_PAGE, variables)
 
-    assert len(data["product"]["skus"]) == 20 and data["product"]["isFavorite"] is True
+    page = data["product"]
+    assert len(page["skus"]) == 20 and page["isFavorite"] is True
+    assert page["rating"] == {"average": 4.2, "count": 50}
+    assert len(page["reviews"]["edges"]) == 10 and page["reviews"]["pageInfo"]["hasNextPage"]
     assert again == data
-    # product, its SKUs, the favourite flag (+ reviews once they exist): never one per SKU
+    # product, its SKUs, the favourite flag, the reviews with their authors: never one per
+    # SKU or per review
     assert cold.count <= 4, cold.statements
-    # warm: product and SKUs come from Redis; live stock and the flag from the database
+    # warm: product and SKUs come from Redis; live stock, the flag and reviews from the database
     assert warm.count <= 3, warm.statements
 
 
@@ -220,6 +232,34 @@ async def test_listing_filters_by_category_with_children_price_and_stock(api, ca
     assert titles(in_stock) == {"Cheap coat"}
 
 
+IN_STOCK_LITERAL = "{ products(first: 10, filter: {inStock: true}) { edges { node { title } } } }"
+IN_STOCK_VARIABLES = (
+    "query ($f: ProductFilter) { products(first: 10, filter: $f) { edges { node { title } } } }"
+)
+ALL_TITLES = "{ products(first: 10, sort: NEWEST) { edges { node { title } } } }"
+
+
+def titles(data: dict) -> list[str]:
+    return sorted(e["node"]["title"] for e in data["products"]["edges"])
+
+
+async def test_in_stock_listings_follow_stock_that_orders_move(api, shop, customer, cache, coats):
+    last = await make_product(cache, category=coats, title="Last one", stock=1)
+    await make_product(cache, category=coats, title="Plenty", stock=50)
+    in_stock = {"f": {"inStock": True}}
+    assert titles(await api.execute(IN_STOCK_LITERAL)) == ["Last one", "Plenty"]
+    assert titles(await api.execute(IN_STOCK_VARIABLES, in_stock)) == ["Last one", "Plenty"]
+    assert titles(await api.execute(ALL_TITLES)) == ["Last one", "Plenty"]
+
+    # An order takes the last unit: stock moves, the catalog itself does not change.
+    await shop.order(customer, (await Sku.get(product_id=last.id), 1))
+
+    assert titles(await api.execute(IN_STOCK_LITERAL)) == ["Plenty"]
+    assert titles(await api.execute(IN_STOCK_VARIABLES, in_stock)) == ["Plenty"]
+    # Listings that do not depend on stock stay cached and still list it (sold out).
+    assert titles(await api.execute(ALL_TITLES)) == ["Last one", "Plenty"]
+
+
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
@@ -243,19 +283,55 @@ async def test_listing_sorts(api, cache, coats, sort, expected):
     assert [e["node"]["title"] for e in data["products"]["edges"]] == expected
 
 
-async def test_keyset_pages_cover_every_product_once(api, cache, coats):
+@pytest.mark.parametrize("sort", ["RELEVANCE", "PRICE_ASC", "PRICE_DESC", "NEWEST", "RATING"])
+async def test_keyset_pages_cover_every_product_once_in_order(api, cache, coats, sort):
     for i in range(7):
-        await make_product(cache, category=coats, title=f"P{i}", price=f"{10 + i % 3}.00")
+        product = await make_product(cache, category=coats, title=f"P{i}", price=f"{10 + i % 3}.00")
+        # ties on every sort column but the id, so the id must break them
+        await Product.filter(id=product.id).update(
+            sales_count=i % 2, rating_avg=Decimal(f"{4 + i % 2}.50"), rating_count=i % 2
+        )
+    await cache.invalidate(listings=True)
+    whole = await api.execute(PRODUCTS, {"first": 100, "sort": sort})
     seen: list[str] = []
     after = None
     while True:
-        data = await api.execute(PRODUCTS, {"first": 3, "after": after, "sort": "PRICE_ASC"})
+        data = await api.execute(PRODUCTS, {"first": 3, "after": after, "sort": sort})
         seen += [e["node"]["title"] for e in data["products"]["edges"]]
         if not data["products"]["pageInfo"]["hasNextPage"]:
             break
         after = data["products"]["pageInfo"]["endCursor"]
 
+    assert seen == [e["node"]["title"] for e in whole["products"]["edges"]]
     assert sorted(seen) == [f"P{i}" for i in range(7)]
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not-a-cursor",
+        # well-formed, but a text where the sort wants a number: [["v","x"],["v",1]]
+        "W1sidiIsIngiXSxbInYiLDFdXQ",
+    ],
+)
+async def test_a_forged_cursor_is_bad_user_input(api, cache, coats, cursor):
+    await make_product(cache, category=coats)
+
+    errors = await api.errors(PRODUCTS, {"first": 3, "after": cursor, "sort": "PRICE_ASC"})
+
+    assert codes(errors) == ["BAD_USER_INPUT"]
+    assert errors[0]["extensions"]["field"] == ["after"]
+
+
+async def test_keyword_wildcards_match_themselves(api, cache, coats):
+    for title in ("100% Wool", "1000 Wool", "Wool_Scarf", "Wool Scarf"):
+        await make_product(cache, category=coats, title=title)
+
+    percent = await api.execute(PRODUCTS, {"filter": {"keyword": "100%"}})
+    underscore = await api.execute(PRODUCTS, {"filter": {"keyword": "l_s"}})
+
+    assert [e["node"]["title"] for e in percent["products"]["edges"]] == ["100% Wool"]
+    assert [e["node"]["title"] for e in underscore["products"]["edges"]] == ["Wool_Scarf"]
 
 
 @pytest.mark.parametrize(
@@ -280,6 +356,40 @@ async def test_keyword_search_finds_chinese_and_english_substrings(
     assert {e["node"]["title"] for e in data["products"]["edges"]} == expected
 
 
+async def test_keyword_pages_are_the_same_whichever_plan_answers(api, cache, coats, monkeypatch):
+    # ten coats, best sellers first; every third one is wool
+    for i in range(10):
+        title = f"Wool Coat {i}" if i % 3 == 0 else f"Cotton Coat {i}"
+        product = await make_product(cache, category=coats, title=title)
+        await Product.filter(id=product.id).update(sales_count=100 - i)
+    await cache.invalidate(listings=True)
+    # the head of the ordering is four products: some pages are found there, some not
+    monkeypatch.setattr(listing, "HEAD_ROWS", 4)
+    wool = {"keyword": "wool"}
+
+    whole = await api.execute(PRODUCTS, {"first": 100, "filter": wool})
+    paged, cursors, after = [], [], None
+    while True:
+        data = await api.execute(PRODUCTS, {"first": 1, "after": after, "filter": wool})
+        paged += [e["node"]["title"] for e in data["products"]["edges"]]
+        after = data["products"]["pageInfo"]["endCursor"]
+        cursors.append(after)
+        if not data["products"]["pageInfo"]["hasNextPage"]:
+            break
+    with capture_queries() as in_the_head:  # Wool Coat 0 and 3 are among the first four
+        await api.execute(PRODUCTS, {"first": 1, "after": None, "filter": wool, "sort": "SALES"})
+    with capture_queries() as past_the_head:  # after 3, the next four hold only Wool Coat 6
+        await api.execute(
+            PRODUCTS, {"first": 1, "after": cursors[1], "filter": wool, "sort": "SALES"}
+        )
+
+    expected = ["Wool Coat 0", "Wool Coat 3", "Wool Coat 6", "Wool Coat 9"]
+    assert [e["node"]["title"] for e in whole["products"]["edges"]] == expected
+    assert paged == expected
+    # one statement when the head holds a page and one more; the search index otherwise
+    assert (in_the_head.count, past_the_head.count) == (1, 2)
+
+
 async def test_relevance_ranks_matches_by_sales(api, cache, coats):
     coat = await make_product(cache, category=coats, title="Merino Wool Coat")
     await make_product(cache, category=coats, title="Wool Scarf")
@@ -294,18 +404,18 @@ async def test_relevance_ranks_matches_by_sales(api, cache, coats):
 
 
 async def test_keyword_search_uses_the_gin_index(cache, coats):
-    from tortoise import connections
+    from tortoise.transactions import in_transaction
 
     await make_product(cache, category=coats, title="羊毛大衣")
-    conn = connections.get("default")
-    await conn.execute_script("SET enable_seqscan = off")
-    try:
-        rows = await conn.execute_query_dict(
-            "EXPLAIN SELECT id FROM product WHERE ms_search_grams(search_text) @> $1::text[]",
-            [["羊毛"]],
-        )
-    finally:
-        await conn.execute_script("SET enable_seqscan = on")
+    query = listing.ProductQuery(first=20, keyword="羊毛")
+    statement, values = listing._statement(
+        query, listing.SORT_KEYS[query.sort], ["羊毛"], 20, staff=False
+    )
+    async with in_transaction() as conn:
+        # A tiny table is read whole whatever its indexes; forbid that (for this transaction
+        # only) to see that the statement the listing sends can use the index.
+        await conn.execute_script("SET LOCAL enable_seqscan = off")
+        rows = await conn.execute_query_dict("EXPLAIN " + statement, values)
     plan = "\n".join(r["QUERY PLAN"] for r in rows)
     assert "product_search_grams_gin" in plan, plan
 

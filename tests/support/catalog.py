@@ -84,3 +84,52 @@ async def make_product(
         if cache is not None:
             await cache.invalidate(product_ids=[data.id])
     return data
+
+
+async def completed_order_lines(user: Any, sku_id: int, count: int) -> list[Any]:
+    """`count` lines of one COMPLETED order of `user` for a SKU, written directly (reads of
+    reviews need reviewable lines, not the whole order life)."""
+    import secrets
+
+    from models import DeliveryMethod, Order, OrderLine, OrderStatus, Sku
+
+    sku = await Sku.get(id=sku_id)
+    order = await Order.create(
+        number=secrets.token_hex(8),
+        user_id=user.id,
+        status=OrderStatus.COMPLETED,
+        delivery_method=DeliveryMethod.EXPRESS,
+        idempotency_key=secrets.token_hex(8),
+        request_hash="-",
+        subtotal=sku.price * count,
+        total=sku.price * count,
+        paid_amount=sku.price * count,
+    )
+    return [
+        await OrderLine.create(
+            order=order,
+            sku_id=sku.id,
+            product_id=sku.product_id,
+            title="Merino Wool Coat",
+            spec_text=" / ".join(sku.spec_values.values()),
+            unit_price=sku.price,
+            quantity=1,
+            line_total=sku.price,
+        )
+        for _ in range(count)
+    ]
+
+
+async def make_reviews(
+    cache: CatalogCache, user: Any, sku_id: int, ratings: list[int]
+) -> list[Any]:
+    """Reviews by `user` through the real service, oldest first."""
+    from resolvers.catalog import reviews
+
+    lines = await completed_order_lines(user, sku_id, len(ratings))
+    return [
+        await reviews.create_review(
+            cache=cache, user_id=user.id, order_line_id=line.id, rating=rating, body=f"#{i}"
+        )
+        for i, (line, rating) in enumerate(zip(lines, ratings, strict=True))
+    ]

@@ -1,0 +1,349 @@
+"""Browsing and searching products: filters, sorts, keyset pages, keyword search.
+
+A shopper's first pages are cached (resolvers/catalog/cache.py); later pages and staff
+listings read the database."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+import orjson
+from tortoise.expressions import F
+
+from models import ProductStatus, Sku
+from resolvers.catalog import sql, text
+from resolvers.catalog import validation as v
+from resolvers.catalog.cache import CatalogCache
+from resolvers.catalog.data import LISTING_FIELDS, ProductData, dumps
+from resolvers.catalog.errors import CatalogErrorCode
+from resolvers.core.pagination import (
+    InvalidPageRequest,
+    Page,
+    SortKey,
+    check_page_size,
+    decode_cursor,
+    encode_cursor,
+    paginate,
+)
+
+
+class ProductSort(StrEnum):
+    RELEVANCE = "RELEVANCE"
+    PRICE_ASC = "PRICE_ASC"
+    PRICE_DESC = "PRICE_DESC"
+    SALES = "SALES"
+    NEWEST = "NEWEST"
+    RATING = "RATING"
+
+
+_POPULAR = [SortKey("sales_count", descending=True), SortKey("id", descending=True)]
+SORT_KEYS: dict[ProductSort, list[SortKey]] = {
+    # Every keyword must match; among the matches the most sold come first. (A textual
+    # rank would have to score every match of a broad word before the first page.)
+    ProductSort.RELEVANCE: _POPULAR,
+    ProductSort.PRICE_ASC: [SortKey("min_price"), SortKey("id")],
+    ProductSort.PRICE_DESC: [SortKey("min_price", descending=True), SortKey("id", descending=True)],
+    ProductSort.SALES: _POPULAR,
+    ProductSort.NEWEST: [SortKey("created_at", descending=True), SortKey("id", descending=True)],
+    ProductSort.RATING: [
+        SortKey("rating_avg", descending=True),
+        SortKey("rating_count", descending=True),
+        SortKey("id", descending=True),
+    ],
+}
+
+
+@dataclass(slots=True)
+class ProductQuery:
+    first: int | None = None
+    after: str | None = None
+    category_id: int | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    in_stock: bool | None = None
+    keyword: str | None = None
+    status: ProductStatus | None = None  # staff only; shoppers always see ON_SHELF
+    sort: ProductSort = ProductSort.RELEVANCE
+
+    def cache_digest(self) -> str:
+        raw = dumps(
+            [
+                self.first,
+                self.category_id,
+                self.min_price,
+                self.max_price,
+                text.normalise(self.keyword or ""),
+                str(self.sort),
+            ]
+        )
+        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _check_query(query: ProductQuery) -> None:
+    problems = v.Problems()
+    for name, value in (("minPrice", query.min_price), ("maxPrice", query.max_price)):
+        if value is not None:
+            v.money(problems, value, path=["filter", name])
+    if query.keyword is not None and len(query.keyword) > text.MAX_KEYWORD_LENGTH:
+        problems.add(
+            CatalogErrorCode.TOO_LONG,
+            f"A keyword has at most {text.MAX_KEYWORD_LENGTH} characters",
+            ["filter", "keyword"],
+        )
+    problems.raise_if_any()
+
+
+# Columns whose values are decimals: SQLite keeps them as text (Tortoise's VARCHAR), so
+# there they are compared and sorted as numbers through a cast.
+_DECIMAL_COLUMNS = frozenset({"min_price", "rating_avg"})
+_COLUMNS = ", ".join(LISTING_FIELDS)
+_SELECT = f"SELECT {_COLUMNS} FROM product"  # noqa: S608
+_SELECT_SEARCHABLE = f"SELECT {_COLUMNS}, search_text FROM product"  # noqa: S608
+
+
+class _Where:
+    """WHERE conditions with their bound values, numbered as they are added."""
+
+    def __init__(self, *, postgres: bool) -> None:
+        self.postgres = postgres
+        self.conditions: list[str] = []
+        self.values: list[object] = []
+
+    def bind(self, value: object) -> str:
+        self.values.append(value)
+        return f"${len(self.values)}"
+
+    def add(self, condition: str) -> None:
+        self.conditions.append(condition)
+
+    def number(self, column: str, value: object | None = None) -> str:
+        """A column (or a value bound for it) as something that compares as a number."""
+        term = column if value is None else self.bind(value)
+        if column in _DECIMAL_COLUMNS and not self.postgres:
+            return f"CAST({term} AS REAL)"
+        return term
+
+
+# What each sort column's cursor value must be (a forged cursor is BAD_USER_INPUT, not a
+# database error).
+_CURSOR_TYPES: dict[str, type] = {
+    "id": int,
+    "sales_count": int,
+    "rating_count": int,
+    "min_price": Decimal,
+    "rating_avg": Decimal,
+    "created_at": datetime,
+}
+
+
+def _cursor_values(cursor: str, keys: list[SortKey]) -> list[object]:
+    values = decode_cursor(cursor, keys)
+    for key, value in zip(keys, values, strict=True):
+        expected = _CURSOR_TYPES[key.field]
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise InvalidPageRequest("Invalid cursor", field="after")
+    return values
+
+
+def _like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _row(row: dict[str, Any]) -> ProductData:
+    """A listing row as the catalog hands it on, without instantiating a Tortoise model
+    (the listing is the hottest read: this is most of what a cold page costs)."""
+    images, groups = row["images"], row["spec_groups"]
+    published, created, updated = row["published_at"], row["created_at"], row["updated_at"]
+    if isinstance(created, str):  # SQLite: decimals and datetimes come back as text
+        published = datetime.fromisoformat(published) if published else None
+        created = datetime.fromisoformat(created)
+        updated = datetime.fromisoformat(updated)
+    return ProductData(
+        id=row["id"],
+        category_id=row["category_id"],
+        title=row["title"],
+        subtitle=row["subtitle"],
+        images=orjson.loads(images) if isinstance(images, str | bytes) else images,
+        spec_groups=orjson.loads(groups) if isinstance(groups, str | bytes) else groups,
+        status=ProductStatus(row["status"]),
+        min_price=Decimal(row["min_price"]),
+        max_price=Decimal(row["max_price"]),
+        sales_count=row["sales_count"],
+        rating_count=row["rating_count"],
+        rating_avg=Decimal(row["rating_avg"]),
+        published_at=published,
+        created_at=created,
+        updated_at=updated,
+    )
+
+
+def _filter(where: _Where, query: ProductQuery, keys: list[SortKey], *, staff: bool) -> None:
+    """Every condition but the keyword's."""
+    status = ProductStatus.ON_SHELF if not staff else query.status
+    if status is not None:
+        where.add(f"status = {where.bind(str(status))}")
+    if query.category_id is not None:
+        family = where.bind(query.category_id)
+        where.add(
+            "category_id IN (SELECT id FROM category "  # noqa: S608 (placeholders only)
+            f"WHERE id = {family} OR parent_id = {family})"
+        )
+    if query.min_price is not None:
+        where.add(f"{where.number('min_price')} >= {where.number('min_price', query.min_price)}")
+    if query.max_price is not None:
+        where.add(f"{where.number('min_price')} <= {where.number('min_price', query.max_price)}")
+    if query.in_stock:
+        where.add(
+            "id IN (SELECT product_id FROM sku "  # noqa: S608 (placeholders only)
+            f"WHERE is_active = {where.bind(True)} AND stock > 0)"
+        )
+    if query.after:
+        # Every ordering runs one way, so "after the cursor" is one row comparison, which
+        # PostgreSQL answers from the ordering's index.
+        values = _cursor_values(query.after, keys)
+        op = "<" if keys[0].descending else ">"
+        left = ", ".join(where.number(k.field) for k in keys)
+        right = ", ".join(
+            where.number(k.field, value) for k, value in zip(keys, values, strict=True)
+        )
+        where.add(f"({left}) {op} ({right})")
+
+
+def _where(conditions: list[str]) -> str:
+    return " WHERE " + " AND ".join(conditions) if conditions else ""
+
+
+def _order(where: _Where, keys: list[SortKey]) -> str:
+    return ", ".join(f"{where.number(k.field)} {'DESC' if k.descending else 'ASC'}" for k in keys)
+
+
+def _likes(where: _Where, terms: list[str]) -> list[str]:
+    return [f"search_text LIKE {where.bind(_like_pattern(term))} ESCAPE '\\'" for term in terms]
+
+
+# How far down its ordering a keyword page looks before asking the search index instead.
+HEAD_ROWS = 2000
+
+
+def _head_statement(
+    query: ProductQuery, keys: list[SortKey], terms: list[str], size: int, *, staff: bool
+) -> tuple[str, list[object]]:
+    """The first matches among the first HEAD_ROWS products in the page's order: a walk
+    down the ordering's index that stops early, which is what a broad keyword wants."""
+    where = _Where(postgres=True)
+    _filter(where, query, keys, staff=staff)
+    order = _order(where, keys)
+    head = f"{_SELECT_SEARCHABLE}{_where(where.conditions)} ORDER BY {order}"
+    head += f" LIMIT {where.bind(HEAD_ROWS)}"
+    statement = (
+        f"SELECT {_COLUMNS} FROM ({head}) AS head "  # noqa: S608 (placeholders only)
+        f"WHERE {' AND '.join(_likes(where, terms))} "
+        f"ORDER BY {order} LIMIT {where.bind(size + 1)}"
+    )
+    return statement, where.values
+
+
+def _statement(
+    query: ProductQuery,
+    keys: list[SortKey],
+    terms: list[str],
+    size: int,
+    *,
+    staff: bool,
+    postgres: bool = True,
+) -> tuple[str, list[object]]:
+    where = _Where(postgres=postgres)
+    _filter(where, query, keys, staff=staff)
+    if terms and where.postgres:
+        # Candidates through the GIN index; the LIKEs below recheck them exactly. As a
+        # subquery the gram function stays in the index condition, out of the select list.
+        grams = where.bind(text.query_grams(terms))
+        where.add(
+            "id IN (SELECT id FROM product "  # noqa: S608 (placeholders only)
+            f"WHERE ms_search_grams(search_text) @> {grams})"
+        )
+    where.conditions += _likes(where, terms)
+    statement = f"{_SELECT}{_where(where.conditions)} ORDER BY {_order(where, keys)}"
+    statement += f" LIMIT {where.bind(size + 1)}"
+    return statement, where.values
+
+
+async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ProductData]:
+    """A page in one plain statement (two for some keyword pages): filters, keyset, order and
+    limit all bound, never interpolated.
+
+    A keyword page on PostgreSQL has two good plans and the planner cannot tell which: it
+    estimates how many rows hold all of a word's character pairs as if the pairs were
+    independent ("wool": wo, oo, ol), so a word found in a sixth of the shop looks like one
+    in a few hundred rows, and it collects all those rows through the GIN index and sorts
+    them (tens of ms) instead of walking the order's index and stopping after a page (~1 ms).
+    So a keyword page first looks at the head of the ordering; only when that holds less than
+    a page of matches (a rare word) does it ask the GIN index, which is then fast.
+    """
+    size = check_page_size(query.first)
+    keys = SORT_KEYS[query.sort]
+    terms = text.keyword_terms(query.keyword or "")
+    postgres = sql.is_postgres()
+    rows: list[Any] = []
+    if terms and postgres:
+        rows = await sql.fetch(*_head_statement(query, keys, terms, size, staff=staff))
+    if len(rows) <= size:
+        rows = await sql.fetch(
+            *_statement(query, keys, terms, size, staff=staff, postgres=postgres)
+        )
+    products = [_row(r) for r in rows]
+    shown = products[:size]
+    return Page(
+        rows=shown,
+        cursors=[encode_cursor(r, keys) for r in shown],
+        has_next_page=len(products) > size,
+        has_previous_page=bool(query.after),
+    )
+
+
+async def list_products(
+    *, cache: CatalogCache, query: ProductQuery, staff: bool
+) -> Page[ProductData]:
+    """A page of products. A shopper's first pages are cached until the next catalog change,
+    except "in stock only" pages: orders move stock without a catalog change."""
+    check_page_size(query.first)
+    _check_query(query)
+    if staff or query.after or query.in_stock or not cache.enabled:
+        return await _query_products(query, staff=staff)
+
+    async def load() -> str:
+        page = await _query_products(query, staff=False)
+        return dumps(
+            {
+                "rows": [p.to_json() for p in page.rows],
+                "cursors": page.cursors,
+                "has_next": page.has_next_page,
+            }
+        )
+
+    generation_key, value_key = cache.listing_keys(query.cache_digest())
+    body = await cache.fetch(
+        generation_key=generation_key,
+        value_key=value_key,
+        ttl_seconds=cache.listing_ttl_seconds,
+        load=load,
+    )
+    raw = orjson.loads(body)
+    return Page(
+        rows=[ProductData.from_json(r) for r in raw["rows"]],
+        cursors=raw["cursors"],
+        has_next_page=raw["has_next"],
+        has_previous_page=False,
+    )
+
+
+async def list_low_stock(*, first: int | None, after: str | None) -> Page[Sku]:
+    """Active SKUs at or below their low-stock threshold, emptiest first (staff)."""
+    qs = Sku.filter(is_active=True, stock__lte=F("low_stock_threshold"))
+    return await paginate(qs, first=first, after=after, keys=[SortKey("stock"), SortKey("id")])

@@ -1,0 +1,295 @@
+"""The executor's short path answers exactly what graphql-core's standard path answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+
+import pytest
+import strawberry
+from starlette.requests import Request
+from strawberry import relay
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.graphql import OperationType
+
+from graph.context import Context
+from graph.execution import READER, LeafShortcutExecutor, plan_fields
+from graph.scalars import SCALAR_OVERRIDES
+from graph.schema import build_schema
+from models import OrderStatus
+from tests.support.catalog import cache_of, make_category, make_product, make_reviews
+
+# --- a small schema with every awkward case ------------------------------------------------------
+
+
+@strawberry.enum
+class Colour(Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@strawberry.type
+class Price:
+    amount: str
+    currency: str
+
+
+@strawberry.type
+class Lookalike:
+    """Not a Price, but has its attributes: graphql-core completes it anyway."""
+
+    amount: str
+    currency: str
+
+
+@strawberry.type
+class Item(relay.Node):
+    id: relay.NodeID[int]
+    name: str
+    nickname: str | None
+    colour: Colour
+    count: int
+    tags: list[str]
+    maybe_tags: list[str | None]
+    at: datetime
+    price: Price
+    prices: list[Price]
+    maybe_price: Price | None
+
+    @strawberry.field
+    def computed(self) -> str:
+        return self.name.upper()
+
+    @classmethod
+    def resolve_nodes(cls, *, info, node_ids: Iterable[str], required: bool = False):
+        return [None for _ in node_ids]
+
+
+def _item(**changes) -> Item:
+    values = {
+        "id": 7,
+        "name": "tee",
+        "nickname": None,
+        "colour": Colour.RED,
+        "count": 3,
+        "tags": ["a", "b"],
+        "maybe_tags": ["a", None],
+        "at": datetime(2026, 11, 23, 8, 0, tzinfo=UTC),
+        "price": Price(amount="9.90", currency="CNY"),
+        "prices": [Price(amount="1.00", currency="CNY")],
+        "maybe_price": None,
+    }
+    values.update(changes)
+    return Item(**values)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def good(self) -> list[Item]:
+        return [_item(), _item(id=8, nickname="t", maybe_price=Price(amount="2", currency="X"))]
+
+    @strawberry.field
+    def null_name(self) -> list[Item | None]:
+        return [_item(), _item(name=None)]  # a null in a non-null field
+
+    @strawberry.field
+    def bad_count(self) -> Item | None:
+        return _item(count="many")  # cannot be an Int
+
+    @strawberry.field
+    def null_tag(self) -> Item | None:
+        return _item(tags=["a", None])
+
+    @strawberry.field
+    def lookalike(self) -> Item:
+        return _item(price=Lookalike(amount="1", currency="Y"))
+
+    @strawberry.field
+    def not_a_list(self) -> Item | None:
+        return _item(tags="abc")
+
+
+def _schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
+    def make(executor):
+        return strawberry.Schema(
+            query=Query, scalar_overrides=SCALAR_OVERRIDES, execution_context_class=executor
+        )
+
+    fast = make(LeafShortcutExecutor)
+    assert plan_fields(fast._schema) == 10  # Item: 8 plain fields, Price: 2
+    return fast, make(StrawberryGraphQLCoreExecutionContext)
+
+
+ALL = "id name nickname colour count tags maybeTags at computed __typename"
+DOCUMENTS = [
+    f"{{ good {{ {ALL} price {{ amount currency }} prices {{ amount }} maybePrice {{ amount }} }} }}",
+    "{ good { a: name b: count price { c: amount } } }",
+    "{ good { name name } }",
+    "query ($x: Boolean!) { good { name count @include(if: $x) } }",
+    "{ good { ...F price { ... on Price { amount } } } } fragment F on Item { name colour }",
+    "{ nullName { name count } }",
+    "{ badCount { name count } }",
+    "{ nullTag { name tags } }",
+    "{ lookalike { name price { amount currency } } }",
+    "{ notAList { name tags } }",
+]
+
+
+def _outcome(result) -> tuple:
+    errors = sorted((e.message, tuple(e.path or ())) for e in result.errors or [])
+    return result.data, errors
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+async def test_the_short_path_answers_like_the_standard_one(document):
+    fast, standard = _schemas()
+    variables = {"x": False}
+
+    fast_result = await fast.execute(document, variable_values=variables)
+    standard_result = await standard.execute(document, variable_values=variables)
+
+    assert _outcome(fast_result) == _outcome(standard_result)
+
+
+async def test_only_resolvers_and_the_unusual_take_the_standard_path(monkeypatch):
+    fast, _ = _schemas()
+    standard_calls: list[str] = []
+    original = StrawberryGraphQLCoreExecutionContext.execute_field
+
+    def counting(self, parent_type, source, details, path, position_context):
+        standard_calls.append(f"{parent_type.name}.{details[0].node.name.value}")
+        return original(self, parent_type, source, details, path, position_context)
+
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", counting)
+
+    await fast.execute(DOCUMENTS[0])
+    plain = list(standard_calls)
+    standard_calls.clear()
+    await fast.execute("{ nullName { name count } }")
+
+    # `good` and `computed` have resolvers; everything else was read directly
+    assert plain == ["Query.good", "Item.computed", "Item.computed"]
+    # the null name gave up the short path for that field, which the standard path reported
+    assert standard_calls == ["Query.nullName", "Item.name"]
+
+
+def test_plain_fields_get_readers_and_resolvers_do_not():
+    fast, _ = _schemas()
+    item = fast._schema.type_map["Item"]
+
+    with_reader = {name for name, f in item.fields.items() if READER in (f.extensions or {})}
+
+    assert with_reader == {
+        "id", "name", "nickname", "colour", "count", "tags", "maybeTags", "at"
+    }  # fmt: skip
+
+
+# --- the real schema on real data ----------------------------------------------------------------
+
+LISTING = """
+{ products(first: 10, sort: NEWEST) {
+    edges { cursor node {
+      __typename id title subtitle images coverImage status salesCount publishedAt createdAt
+      price { amount currency } priceRange { min { amount } max { amount } }
+      rating { average count } category { id name } isFavorite inStock
+      skus { id title price { amount } stockLevel specValues { name value } }
+    } }
+    nodes { id title }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+} }
+"""
+PRODUCT = """
+query ($id: ID!) { product(id: $id) {
+  id title descriptionHtml specGroups { name values }
+  specMatrix { values { name value } available sku { id } }
+  reviews(first: 3) { edges { cursor node { id rating body images specText authorName createdAt } } }
+} }
+"""
+ORDERS = """
+{ myOrders(first: 5) { edges { node {
+  id number status total { amount currency } createdAt
+  lines { id title specText quantity unitPrice { amount } review { id rating } product { id title } }
+} } } }
+"""
+
+
+def _context(state, claims=None) -> Context:
+    request = Request({"type": "http", "headers": [], "client": ("127.0.0.1", 1)})
+    return Context(request=request, response=None, state=state, claims=claims)
+
+
+async def test_the_real_schema_answers_the_same_either_way(
+    state, settings, shop, customer, make_user
+):
+    from resolvers.accounts.tokens import AccessClaims
+
+    cache = cache_of(state)
+    coats = await make_category("Coats")
+    for i in range(3):
+        product = await make_product(
+            cache, category=coats, title=f"Coat {i}", colours=["red", "blue"], sizes=["S"]
+        )
+    sku_id = (await shop.sku()).id
+    await shop.order_in(customer, OrderStatus.COMPLETED, await shop.sku())
+    await make_reviews(cache, await make_user(), sku_id, [5, 3])
+    fast = build_schema(settings)
+    standard = build_schema(settings)
+    standard.execution_context_class = StrawberryGraphQLCoreExecutionContext
+    claims = AccessClaims(
+        user_id=customer.id,
+        role=customer.role,
+        jti="t",
+        expires_at=datetime.now(UTC) + timedelta(minutes=15),
+    )
+    product_id = str(relay.GlobalID("Product", str(product.id)))
+    sku_product = str(relay.GlobalID("Product", str((await shop.sku()).product_id)))
+
+    for document, variables in (
+        (LISTING, None),
+        (PRODUCT, {"id": product_id}),
+        (PRODUCT, {"id": sku_product}),
+        (ORDERS, None),
+    ):
+        answers = []
+        for schema in (fast, standard):
+            result = await schema.execute_http(
+                document,
+                variable_values=variables,
+                context_value=_context(state, claims),
+                operation_name=None,
+                allowed_operation_types={OperationType.QUERY},
+            )
+            assert not result.errors, result.errors
+            answers.append(result.data)
+        assert answers[0] == answers[1]
+        assert answers[0] is not None
+
+
+async def test_a_listing_page_is_read_without_the_standard_path_below_its_resolver(
+    state, settings, monkeypatch
+):
+    cache = cache_of(state)
+    coats = await make_category("Coats")
+    for i in range(3):
+        await make_product(cache, category=coats, title=f"Coat {i}")
+    standard_calls: list[str] = []
+    original = StrawberryGraphQLCoreExecutionContext.execute_field
+
+    def counting(self, parent_type, source, details, path, position_context):
+        standard_calls.append(f"{parent_type.name}.{details[0].node.name.value}")
+        return original(self, parent_type, source, details, path, position_context)
+
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", counting)
+    result = await build_schema(settings).execute_http(
+        "{ products(first: 5) { edges { cursor node { id title coverImage salesCount createdAt "
+        "price { amount currency } rating { average } } } pageInfo { hasNextPage } } }",
+        variable_values=None,
+        context_value=_context(state),
+        operation_name=None,
+        allowed_operation_types={OperationType.QUERY},
+    )
+
+    assert len(result.data["products"]["edges"]) == 3
+    assert standard_calls == ["Query.products"]
