@@ -70,6 +70,9 @@ class _Checker(Visitor):
         super().__init__()
         self.type_info = type_info
         self.cacheable = True
+        # Only worth a Redis round trip when the query reads catalog data at all:
+        # `{ __typename }` alone would otherwise be "cacheable" and pay a lookup.
+        self.reads_catalog = False
 
     def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> Any:
         if node.operation.value != "query":
@@ -86,6 +89,8 @@ class _Checker(Visitor):
         if name not in CACHEABLE_FIELDS.get(parent_name, ()):
             self.cacheable = False
             return self.BREAK
+        if parent_name == "Query":
+            self.reads_catalog = True
         return None
 
 
@@ -94,7 +99,7 @@ def _is_cacheable(schema: GraphQLSchema, document: DocumentNode) -> bool:
     type_info = TypeInfo(schema)
     checker = _Checker(type_info)
     visit(document, TypeInfoVisitor(type_info, checker))
-    return checker.cacheable
+    return checker.cacheable and checker.reads_catalog
 
 
 def _digest(query: str, variables: dict[str, Any] | None, operation_name: str | None) -> str:
