@@ -42,6 +42,7 @@ from graph.view import GraphQLView
 from graph.webhooks import payment_routes
 from models import Role
 from resolvers.accounts.service import create_staff
+from resolvers.campaigns.gate import FlashSaleGate
 from resolvers.campaigns.orders import register as register_campaigns
 from resolvers.core.db import migrations_location, tortoise_config
 from resolvers.core.errors import DomainError
@@ -50,6 +51,7 @@ from resolvers.core.redis import create_broadcast, create_redis
 from resolvers.core.state import AppState
 from resolvers.core.worker import run_jobs
 from resolvers.jobs import JOBS
+from resolvers.payments.providers.registry import PaymentProviders
 from resolvers.payments.service import install_close_gates
 from resolvers.seed import load_demo_data
 from settings import BASE_DIR, Settings, get_settings
@@ -77,12 +79,16 @@ def create_state(settings: Settings) -> AppState:
     # Campaigns plug into orders' pricing pipeline; every process handling orders needs them.
     register_campaigns()
     redis = create_redis(settings)
-    return AppState(
+    state = AppState(
         settings=settings,
         redis=redis,
         http=httpx.AsyncClient(timeout=httpx.Timeout(10.0), follow_redirects=False),
         broadcast=create_broadcast(settings, redis),
     )
+    # Domain services: wired here so that resolvers/core never imports a domain.
+    state.payments = PaymentProviders.from_settings(settings)
+    state.flash_sales = FlashSaleGate(state.redis, state.keys, state.scripts, settings)
+    return state
 
 
 def create_app(

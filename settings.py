@@ -59,7 +59,9 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 2000
     max_batch_operations: int = 10
-    apq_ttl_seconds: int = 7 * 24 * 3600
+    apq_ttl_seconds: int = 24 * 3600
+    # Longer operations run fine, they are just not stored for hash-only requests.
+    apq_max_query_bytes: int = 16 * 1024
     parse_cache_size: int = 1024
     # Parse and validation caches; off only to measure what they buy (bench/).
     graphql_caches: bool = True
@@ -103,6 +105,14 @@ class Settings(BaseSettings):
     cart_max_lines: int = 100
     address_book_max: int = 20
     order_payment_timeout_seconds: int = 30 * 60
+    # Unpaid orders hold stock: a shopper may have this many awaiting payment at once.
+    order_max_unpaid_per_user: int = 5
+    # Per-shopper budgets of the mutations a script would spam (token buckets in Redis).
+    rate_order_creates_per_minute: int = 10
+    rate_cart_adds_per_minute: int = 60
+    rate_after_sale_requests_per_hour: int = 10
+    rate_reviews_per_hour: int = 20
+    rate_address_creates_per_hour: int = 10
     order_auto_confirm_days: int = 7
     after_sale_window_days: int = 7
     express_fee: Decimal = Decimal("10.00")

@@ -45,6 +45,7 @@ import signal
 import sys
 import tempfile
 import time
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -202,7 +203,7 @@ def _gid(type_name: str, pk: int) -> str:
     return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
-class Workload:
+class Workload(ABC):
     """What is subscribed to and how it changes."""
 
     name: str
@@ -219,17 +220,19 @@ class Workload:
 
     async def prepare(self, http: httpx.AsyncClient, process: WebProcess) -> None:
         """Anything to do once the servers run, before anyone subscribes."""
+        return None  # most workloads need nothing
 
+    @abstractmethod
     def change_key(self, n: int) -> tuple[int, object]:
         """(aggregate index, what the subscriber will see of change n)."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def change(self, http: httpx.AsyncClient, process: WebProcess, n: int) -> None:
-        raise NotImplementedError
+        """Make change n through the API of `process`."""
 
+    @abstractmethod
     def parse(self, data: dict) -> tuple[bool, object, float | None]:
         """(snapshot?, the key its change_key matches, occurredAt as epoch seconds)."""
-        raise NotImplementedError
 
 
 class ProbeWorkload(Workload):

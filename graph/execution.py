@@ -13,7 +13,9 @@ fragments, no directives, each response key once), the result is fully determine
 attributes: `LeafShortcutExecutor` compiles the selection once per document into nested
 closures and computes the field's whole value in one pass:
 
-- a scalar or enum: `type.coerce_output_value(value)`, as `complete_leaf_value` does;
+- a scalar or enum: `type.coerce_output_value(value)`, as `complete_leaf_value` does (a
+  str, bool or 32-bit int of the built-in scalar of that kind, or a finite float for
+  Float, is what the coercion would give back, so it is taken as it is);
 - an object: a dict of its compiled fields, in selection order, for an instance of the
   type's Strawberry class (a stricter check than any `is_type_of`);
 - a list of either: each item the same way;
@@ -30,22 +32,31 @@ compares answers with the standard executor's.
 
 from __future__ import annotations
 
+from binascii import b2a_base64
 from collections.abc import Callable
+from math import isfinite
 from typing import Any, ClassVar
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
     FieldNode,
+    GraphQLBoolean,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLString,
     SelectionSetNode,
     Undefined,
     is_leaf_type,
     is_non_null_type,
 )
 from strawberry.relay import Node
-from strawberry.relay.utils import to_base64
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.base import StrawberryObjectDefinition
@@ -60,7 +71,48 @@ COMPILED_MAX = 4096
 Reader = Callable[[Any], Any]
 
 
-def _leaf_reader(name: str, coerce: Callable[[Any], Any], non_null: bool) -> Reader:
+def _leaf_reader(name: str, leaf: GraphQLLeafType, non_null: bool) -> Reader:
+    coerce = leaf.coerce_output_value
+    # Values that graphql-core's own scalars give back unchanged, recognised without a
+    # call: most of a listing's fields are strings and small integers.
+    if leaf is GraphQLString or leaf is GraphQLID or leaf is GraphQLBoolean:
+        native: type = bool if leaf is GraphQLBoolean else str
+
+        def read_native(source: Any) -> Any:
+            value = getattr(source, name)
+            if type(value) is native:
+                return value
+            if value is None:
+                return Undefined if non_null else None
+            coerced = coerce(value)
+            return Undefined if coerced is None else coerced
+
+        return read_native
+    if leaf is GraphQLInt:
+
+        def read_int(source: Any) -> Any:
+            value = getattr(source, name)
+            if type(value) is int and GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT:
+                return value
+            if value is None:
+                return Undefined if non_null else None
+            coerced = coerce(value)
+            return Undefined if coerced is None else coerced
+
+        return read_int
+    if leaf is GraphQLFloat:
+
+        def read_float(source: Any) -> Any:
+            value = getattr(source, name)
+            if type(value) is float and isfinite(value):
+                return value
+            if value is None:
+                return Undefined if non_null else None
+            coerced = coerce(value)
+            return Undefined if coerced is None else coerced
+
+        return read_float
+
     def read(source: Any) -> Any:
         value = getattr(source, name)
         if value is None:
@@ -98,9 +150,14 @@ def _leaf_list_reader(
 
 
 def _global_id_reader(origin: type, type_name: str, id_attr: str) -> Reader:
+    prefix = f"{type_name}:"
+
     def read(source: Any) -> Any:
         node_id = getattr(source, id_attr) if type(source) is origin else None
-        return Undefined if node_id is None else to_base64(type_name, node_id)
+        if node_id is None:
+            return Undefined
+        # Strawberry's `to_base64(type_name, node_id)`, without its type dispatch.
+        return b2a_base64(f"{prefix}{node_id}".encode(), newline=False).decode()
 
     return read
 
@@ -161,9 +218,7 @@ def plan_fields(schema: GraphQLSchema) -> int:
             item_type = item.of_type if isinstance(item, GraphQLNonNull) else item
             if _is_plain_attribute(field_def) and is_leaf_type(nullable):
                 reader = _leaf_reader(
-                    definition.python_name,
-                    nullable.coerce_output_value,
-                    is_non_null_type(field_def.type),
+                    definition.python_name, nullable, is_non_null_type(field_def.type)
                 )
             elif (
                 _is_plain_attribute(field_def) and item_type is not None and is_leaf_type(item_type)

@@ -34,11 +34,6 @@ class IsStaff(_RolePermission):
     message = "Staff only"
 
 
-class IsAdmin(_RolePermission):
-    roles = frozenset({Role.ADMIN})
-    message = "Admins only"
-
-
 class IsCourier(_RolePermission):
     roles = frozenset({Role.COURIER})
     message = "Couriers only"

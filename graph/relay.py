@@ -6,8 +6,8 @@ Every list is a connection capped at 100 items per page; IDs are global and opaq
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -44,9 +44,11 @@ class Connection(Generic[NodeT]):
 
     @classmethod
     def from_page(cls, page: Page, build: Callable[[RowT], NodeT]) -> Connection[NodeT]:
-        edges = [
-            Edge(cursor=cursor, node=build(row))
-            for row, cursor in zip(page.rows, page.cursors, strict=True)
+        cursors = page.cursors
+        if len(cursors) != len(page.rows):
+            raise ValueError("a page needs one cursor per row")
+        edges: list[Edge[NodeT]] = [
+            _PageEdge(build(row), cursors, index) for index, row in enumerate(page.rows)
         ]
         return cls(
             edges=edges,
@@ -59,8 +61,48 @@ class Connection(Generic[NodeT]):
         )
 
 
-def decode_id(global_id: relay.GlobalID | str, *, expected: type | str, field: str) -> int:
-    """The primary key inside a global ID of the expected type, or BAD_USER_INPUT."""
+class _PageEdge(Edge):
+    """An `Edge` of a page that reads its cursor from the page when asked: with lazily
+    encoded cursors (resolvers/core/pagination.py `Cursors`), a query that selects no
+    `cursor` encodes none. Still an `Edge`, and `cursor` still a plain attribute read."""
+
+    def __init__(self, node: Any, cursors: Sequence[str], index: int) -> None:
+        self.node = node
+        self._cursors = cursors
+        self._index = index
+
+    @property
+    def cursor(self) -> str:  # type: ignore[override]
+        return self._cursors[self._index]
+
+
+# Primary keys are PostgreSQL BIGINTs: anything outside would fail in the driver (a 500).
+MAX_PK = 2**63 - 1
+
+
+def parse_pk(raw: str) -> int:
+    """A primary key from the text inside a global ID; ValueError when it cannot be one."""
+    if not raw.isdigit():  # no sign, no spaces, no "1.5", no "1e3"
+        raise ValueError("not a primary key")
+    pk = int(raw)
+    if not 1 <= pk <= MAX_PK:
+        raise ValueError("primary key out of range")
+    return pk
+
+
+def node_pks(node_ids: Iterable[str]) -> list[int]:
+    """Primary keys for `resolve_nodes`; a malformed one is BAD_USER_INPUT, never a 500."""
+    try:
+        return [parse_pk(str(node_id)) for node_id in node_ids]
+    except ValueError as exc:
+        raise BadUserInput("Not a valid ID", field=["id"]) from exc
+
+
+def decode_id(
+    global_id: relay.GlobalID | str, *, expected: type | str, field: str | list[str]
+) -> int:
+    """The primary key inside a global ID of the expected type, or BAD_USER_INPUT naming
+    `field` (a name, or a list path such as ["lines", "0", "orderLineId"])."""
     type_name = expected if isinstance(expected, str) else expected.__name__
     try:
         gid = (
@@ -70,6 +112,7 @@ def decode_id(global_id: relay.GlobalID | str, *, expected: type | str, field: s
         )
         if gid.type_name != type_name:
             raise ValueError("wrong type")
-        return int(gid.node_id)
+        return parse_pk(gid.node_id)
     except (ValueError, TypeError) as exc:
-        raise BadUserInput(f"Not a valid {type_name} ID", field=[field]) from exc
+        path = [field] if isinstance(field, str) else field
+        raise BadUserInput(f"Not a valid {type_name} ID", field=path) from exc

@@ -22,14 +22,25 @@ class Money:
 
     @classmethod
     def of(cls, amount: Decimal | int | str, currency: str = DEFAULT_CURRENCY) -> Money:
+        if type(amount) is Decimal:
+            # Money columns are NUMERIC(12, 2): such a decimal's own text is already the
+            # answer ("12.50", never in exponent form), without rounding and formatting,
+            # which a listing would pay twice per product. Exponent form never has "."
+            # third from the end, so anything else takes the general path.
+            text = str(amount)
+            if text[-3:-2] == ".":
+                return cls(amount=text, currency=currency)
         value = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
         return cls(amount=f"{value:.2f}", currency=currency)
 
 
 def _serialize_datetime(value: datetime) -> str:
-    if value.tzinfo is None:
+    tz = value.tzinfo
+    if tz is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    elif tz is not UTC:  # the database's datetimes are in UTC already
+        value = value.astimezone(UTC)
+    return value.isoformat().replace("+00:00", "Z")
 
 
 def _parse_datetime(value: object) -> datetime:

@@ -36,8 +36,10 @@ from graph.context import Context
 from graph.errors import ErrorCode, error_body
 from graph.graphiql import graphiql_response
 from graph.websocket import TextWebSocketAdapter, TransportWSHandler
+from resolvers.accounts.service import check_session
 from resolvers.accounts.tokens import AccessClaims, decode_access_token
-from resolvers.core.errors import Unauthenticated
+from resolvers.core.errors import RateLimited, Unauthenticated
+from resolvers.core.ratelimit import Limit
 from resolvers.core.state import AppState
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,7 @@ logger = logging.getLogger(__name__)
 JSON = "application/json"
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 SHA256_HEX_LENGTH = 64
+APQ_REGISTRATIONS_PER_IP = Limit("apq-register", burst=60, period_seconds=60)
 
 
 class RequestRejected(Exception):
@@ -125,6 +128,14 @@ class GraphQLView(GraphQL):
             response = await self.run(request)
         except RequestRejected as exc:
             response = self._error_response(request, exc.status, exc.code, exc.message, exc.headers)
+        except RateLimited as exc:
+            response = self._error_response(
+                request,
+                429,
+                ErrorCode.RATE_LIMITED,
+                exc.message,
+                {"Retry-After": str(max(1, round(exc.retry_after_seconds)))},
+            )
         except Unauthenticated as exc:
             response = self._error_response(
                 request,
@@ -168,6 +179,7 @@ class GraphQLView(GraphQL):
             token = _bearer_token(request.headers.get("authorization"))
             if token is not None:
                 claims = decode_access_token(token, settings=self.state.settings)
+                await check_session(state=self.state, claims=claims)
         return Context(request=request, response=response, state=self.state, claims=claims)
 
     async def on_ws_connect(self, context: Context) -> Any:
@@ -185,7 +197,9 @@ class GraphQLView(GraphQL):
         scheme, _, rest = raw.strip().partition(" ")
         token = rest.strip() if scheme.lower() == "bearer" else raw.strip()
         try:
-            context.claims = decode_access_token(token, settings=self.state.settings)
+            claims = decode_access_token(token, settings=self.state.settings)
+            await check_session(state=self.state, claims=claims)
+            context.claims = claims
         except Unauthenticated as exc:
             raise ConnectionRejectionError() from exc
         return await super().on_ws_connect(context)
@@ -230,7 +244,7 @@ class GraphQLView(GraphQL):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         method = request_adapter.method
-        query = await self._resolve_persisted_query(request_data)
+        query, register_digest = await self._resolve_persisted_query(request_data, context)
         if query is None:
             return ExecutionResult(
                 data=None,
@@ -243,13 +257,17 @@ class GraphQLView(GraphQL):
             )
         allowed = {OperationType.QUERY} if method == "GET" else set(OperationType.from_http(method))
         try:
-            return await self.schema.execute_http(
+            result = await self.schema.execute_http(
                 query,
                 variable_values=request_data.variables,
                 context_value=context,
                 operation_name=request_data.operation_name,
                 allowed_operation_types=allowed,
             )
+            if register_digest and not _is_request_error(result):
+                # Only text that parsed and validated is kept for everyone.
+                await self._store_persisted_query(register_digest, query)
+            return result
         except InvalidOperationTypeError as exc:
             if method == "GET":
                 raise RequestRejected(
@@ -268,39 +286,55 @@ class GraphQLView(GraphQL):
         except MissingQueryError as exc:
             raise RequestRejected(400, ErrorCode.BAD_USER_INPUT, "No GraphQL query found") from exc
 
-    async def _resolve_persisted_query(self, request_data: GraphQLRequestData) -> str | None:
-        """The query text: as sent, or from the APQ store. None: hash unknown, ask for text.
+    async def _resolve_persisted_query(
+        self, request_data: GraphQLRequestData, context: Context
+    ) -> tuple[str | None, str | None]:
+        """The query text (None: hash unknown, ask for the text) and, when the client is
+        registering a new persisted query, its digest.
 
         Apollo's protocol: the client first sends only the hash; on PERSISTED_QUERY_NOT_FOUND
-        it sends hash and text, which we verify and store for everyone.
+        it sends hash and text, which we verify, execute, and then store for everyone.
         """
         persisted = (request_data.extensions or {}).get("persistedQuery")
         if not persisted:
             if request_data.query is None:
                 raise RequestRejected(400, ErrorCode.BAD_USER_INPUT, "No GraphQL query found")
-            return request_data.query
+            return request_data.query, None
         if not isinstance(persisted, dict) or persisted.get("version") != 1:
             raise RequestRejected(400, ErrorCode.BAD_USER_INPUT, "Unsupported persistedQuery")
         digest = persisted.get("sha256Hash")
         if not isinstance(digest, str) or len(digest) != SHA256_HEX_LENGTH:
             raise RequestRejected(400, ErrorCode.BAD_USER_INPUT, "persistedQuery needs sha256Hash")
         digest = digest.lower()
-        key = self.state.keys.persisted_query(digest)
         if request_data.query is None:
             query = self._persisted.get(digest)
             if query is None:
-                query = await self.state.redis.get(key)
+                query = await self.state.redis.get(self.state.keys.persisted_query(digest))
                 if query is not None:
                     self._persisted.put(digest, query)
-            return query
+            return query, None
         if hashlib.sha256(request_data.query.encode()).hexdigest() != digest:
             raise RequestRejected(
                 400, ErrorCode.BAD_USER_INPUT, "provided sha does not match query"
             )
-        # Stored for every process; a hash registered again only refreshes its expiry.
-        await self.state.redis.set(key, request_data.query, ex=self.state.settings.apq_ttl_seconds)
-        self._persisted.put(digest, request_data.query)
-        return request_data.query
+        if self._persisted.get(digest) is not None:
+            return request_data.query, None  # already known here: nothing to register
+        settings = self.state.settings
+        if len(request_data.query.encode()) > settings.apq_max_query_bytes:
+            raise RequestRejected(
+                400,
+                ErrorCode.BAD_USER_INPUT,
+                f"Persisted queries are limited to {settings.apq_max_query_bytes} bytes; "
+                "send this one without persistedQuery",
+            )
+        # Registering writes to the shared Redis: bounded per client address.
+        await self.state.limiter.hit(APQ_REGISTRATIONS_PER_IP, context.client_ip)
+        return request_data.query, digest
+
+    async def _store_persisted_query(self, digest: str, query: str) -> None:
+        key = self.state.keys.persisted_query(digest)
+        await self.state.redis.set(key, query, ex=self.state.settings.apq_ttl_seconds)
+        self._persisted.put(digest, query)
 
     # --- responses ------------------------------------------------------------------------
 
@@ -336,6 +370,13 @@ class GraphQLView(GraphQL):
             (k, v) for k, v in sub_response.headers.raw if k.lower() != b"content-type"
         )
         return response
+
+
+def _is_request_error(result: ExecutionResult) -> bool:
+    """Did the operation fail before execution (syntax, validation, limits)?"""
+    return (
+        result.data is None and bool(result.errors) and all(e.path is None for e in result.errors)
+    )
 
 
 def _is_persisted_query_miss(response_data: Mapping[str, Any]) -> bool:

@@ -6,7 +6,8 @@ The life of an order (DESIGN.md):
                                      \\--courier--> OUT_FOR_DELIVERY --/
                                      \\--ready----> READY_FOR_PICKUP --picked up--> COMPLETED
     PENDING_PAYMENT --cancel--> CANCELLED      PENDING_PAYMENT --deadline--> CLOSED
-    PAID / READY_FOR_PICKUP / DELIVERED / COMPLETED --fully refunded--> REFUNDED
+    PAID / READY_FOR_PICKUP / SHIPPED / OUT_FOR_DELIVERY / DELIVERED / COMPLETED
+        --fully refunded--> REFUNDED
 
 `status` only ever changes through resolvers/orders/lifecycle.py (guarded UPDATEs).
 """
@@ -106,6 +107,10 @@ class Order(Model):
     # Timers live here, so they survive restarts: the worker sweeps by these deadlines.
     payment_deadline = fields.DatetimeField(null=True)
     auto_complete_at = fields.DatetimeField(null=True)
+    # The close sweeper's claim on an overdue order: not taken again before this (a
+    # provider that is still deciding is asked again later, with backoff, and the orders
+    # behind it get their turn).
+    close_next_attempt_at = fields.DatetimeField(null=True)
 
     paid_at = fields.DatetimeField(null=True)
     shipped_at = fields.DatetimeField(null=True)
@@ -132,6 +137,7 @@ class Order(Model):
             ("status", "auto_complete_at"),
             ("status", "created_at"),
             ("user_id", "created_at"),
+            ("user_id", "status"),  # a shopper's unpaid orders, counted at every placement
             ("created_at",),
         )
 

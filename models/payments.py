@@ -61,6 +61,9 @@ class Payment(Model):
     # reconciliation job, so money paid into a dead order is found even if the
     # notification is lost.
     provider_closed_at = fields.DatetimeField(null=True)
+    # The latest failed try of a still-open attempt (a declined card), for staff and support.
+    last_failure = fields.CharField(max_length=64, null=True)
+    last_failed_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -61,14 +61,14 @@ class CheckoutInput:
         return CheckoutRequest(
             delivery_method=models.DeliveryMethod(self.delivery_method),
             line_ids=tuple(
-                decode_id(gid, expected="CartLine", field=f"lineIds.{i}")
+                decode_id(gid, expected="CartLine", field=["lineIds", str(i)])
                 for i, gid in enumerate(self.line_ids)
             )
             if self.line_ids is not None
             else None,
             items=tuple(
                 BuyItem(
-                    sku_id=decode_id(item.sku_id, expected="Sku", field=f"items.{i}.skuId"),
+                    sku_id=decode_id(item.sku_id, expected="Sku", field=["items", str(i), "skuId"]),
                     quantity=item.quantity,
                 )
                 for i, item in enumerate(self.items)
@@ -178,7 +178,7 @@ class AfterSaleRequestInput:
         return [
             LineRequest(
                 order_line_id=decode_id(
-                    line.order_line_id, expected="OrderLine", field=f"lines.{i}.orderLineId"
+                    line.order_line_id, expected="OrderLine", field=["lines", str(i), "orderLineId"]
                 ),
                 quantity=line.quantity,
             )

@@ -9,6 +9,7 @@ from strawberry import relay
 import models
 from graph.context import Info
 from graph.errors import UserError
+from graph.relay import node_pks
 from resolvers.accounts.errors import AccountErrorCode as _AccountErrorCode
 from resolvers.accounts.tokens import TokenPair
 
@@ -41,7 +42,7 @@ class User(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[User | None]:
         claims = info.context.claims
-        ids = [int(node_id) for node_id in node_ids]
+        ids = node_pks(node_ids)
         if claims is None:
             return [None] * len(ids)
         rows = await info.context.loaders.user_by_id.load_many(ids)

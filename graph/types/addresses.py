@@ -9,6 +9,7 @@ from strawberry import relay
 import models
 from graph.context import Info
 from graph.errors import UserError
+from graph.relay import node_pks
 from resolvers.addresses.errors import AddressErrorCode as _AddressErrorCode
 from resolvers.addresses.service import AddressView, view
 
@@ -53,7 +54,7 @@ class Address(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Address | None]:
         claims = info.context.claims
-        ids = [int(node_id) for node_id in node_ids]
+        ids = node_pks(node_ids)
         if claims is None:
             return [None] * len(ids)
         # An address book is personal: only its owner sees it, staff included.

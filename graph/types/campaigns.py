@@ -11,7 +11,7 @@ from strawberry import relay
 import models
 from graph.context import Info
 from graph.errors import UserError
-from graph.relay import Connection
+from graph.relay import Connection, node_pks
 from graph.scalars import Money
 from graph.types.catalog import Sku
 from graph.types.orders import Order
@@ -109,7 +109,7 @@ class FlashSale(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[FlashSale | None]:
-        rows = await info.context.loaders.flash_sale_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.flash_sale_by_id.load_many(node_pks(node_ids))
         # Drafts are the staff's business; to a shopper they look exactly like missing ones.
         staff = _is_staff(info)
         visible = [
@@ -175,7 +175,7 @@ class FlashSaleReservation(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[FlashSaleReservation | None]:
         claims = info.context.claims
-        ids = [int(node_id) for node_id in node_ids]
+        ids = node_pks(node_ids)
         if claims is None:
             return [None] * len(ids)
         rows = await info.context.loaders.flash_sale_reservation_by_id.load_many(ids)

@@ -8,6 +8,7 @@ from strawberry import relay
 
 from graph.context import Info
 from graph.errors import UserError
+from graph.relay import node_pks
 from graph.scalars import Money
 from graph.types.catalog import Product, Sku
 from resolvers.cart.errors import CartErrorCode as _CartErrorCode
@@ -72,7 +73,7 @@ class CartLine(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[CartLine | None]:
         claims = info.context.claims
-        ids = [int(node_id) for node_id in node_ids]
+        ids = node_pks(node_ids)
         if claims is None:
             return [None] * len(ids)
         lines = {item.line.id: item for item in (await get_cart(user_id=claims.user_id)).lines}

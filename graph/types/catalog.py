@@ -18,7 +18,7 @@ import models
 from graph.context import Info
 from graph.errors import UserError
 from graph.permissions import IsStaff
-from graph.relay import Connection
+from graph.relay import Connection, node_pks
 from graph.scalars import Money
 from resolvers.catalog.data import CategoryData, ProductData, ReviewData, SkuData
 from resolvers.catalog.errors import CatalogErrorCode as _CatalogErrorCode
@@ -104,7 +104,7 @@ class Category(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Category | None]:
-        rows = await info.context.loaders.category_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.category_by_id.load_many(node_pks(node_ids))
         staff = _is_staff(info)
         return [
             cls.from_row(row) if row is not None and (staff or row.is_active) else None
@@ -225,7 +225,7 @@ class Sku(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Sku | None]:
         loaders = info.context.loaders
-        rows = await loaders.sku_by_id.load_many([int(i) for i in node_ids])
+        rows = await loaders.sku_by_id.load_many(node_pks(node_ids))
         products = await loaders.product_by_id.load_many([r.product_id if r else 0 for r in rows])
         staff = _is_staff(info)
         return [
@@ -291,7 +291,7 @@ class Review(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Review | None]:
-        rows = await info.context.loaders.review_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.review_by_id.load_many(node_pks(node_ids))
         return [
             cls.from_data(row) if row is not None and cls.visible_to(info, row) else None
             for row in rows
@@ -319,6 +319,8 @@ class Product(relay.Node):
     @classmethod
     def from_data(cls, data: ProductData) -> Product:
         price = Money.of(data.min_price)
+        # One price for every SKU is the common case: one Money serves both ends.
+        top = price if data.max_price == data.min_price else Money.of(data.max_price)
         return cls(
             id=data.id,
             title=data.title,
@@ -327,7 +329,7 @@ class Product(relay.Node):
             cover_image=data.images[0] if data.images else None,
             status=data.status,
             price=price,
-            price_range=PriceRange(min=price, max=Money.of(data.max_price)),
+            price_range=PriceRange(min=price, max=top),
             rating=RatingSummary(average=float(data.rating_avg), count=data.rating_count),
             sales_count=data.sales_count,
             published_at=data.published_at,
@@ -432,7 +434,7 @@ class Product(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Product | None]:
-        rows = await info.context.loaders.product_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.product_by_id.load_many(node_pks(node_ids))
         staff = _is_staff(info)
         return [
             cls.from_row(row)

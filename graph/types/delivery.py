@@ -10,7 +10,9 @@ from strawberry import relay
 import models
 from graph.context import Info
 from graph.errors import UserError
-from graph.types.orders import OrderStatus
+from graph.relay import node_pks
+from graph.types.orders import OrderStatus, Recipient, recipient_of
+from models.delivery import ACTIVE_TASK_STATUSES
 from resolvers.core.live import LiveEvent
 from resolvers.delivery.errors import DeliveryErrorCode as _DeliveryErrorCode
 
@@ -66,10 +68,29 @@ class DeliveryTask(relay.Node):
     location: CourierLocationUpdate | None = strawberry.field(
         description="The latest report (null before the first and after the data is purged)."
     )
+    order_pk: strawberry.Private[int]
+    courier_pk: strawberry.Private[int]
+
+    @strawberry.field(
+        description="Where to take the goods. The assigned courier sees the phone in full "
+        "while the delivery is active; staff see it masked; null for anyone else and, for "
+        "the courier, once the delivery is over."
+    )
+    async def recipient(self, info: Info) -> Recipient | None:
+        claims = info.context.claims
+        if claims is None:
+            return None
+        delivering = claims.user_id == self.courier_pk and self.status in ACTIVE_TASK_STATUSES
+        if not (delivering or claims.is_staff):
+            return None
+        row = await info.context.loaders.order_by_id.load(self.order_pk)
+        return recipient_of(row, info, full_phone=delivering) if row is not None else None
 
     @classmethod
     def from_row(cls, row: models.DeliveryTask) -> DeliveryTask:
         return cls(
+            order_pk=row.order_id,  # type: ignore[attr-defined]
+            courier_pk=row.courier_id,  # type: ignore[attr-defined]
             id=row.id,
             order_id=relay.GlobalID("Order", str(row.order_id)),  # type: ignore[attr-defined]
             courier_id=relay.GlobalID("User", str(row.courier_id)),  # type: ignore[attr-defined]
@@ -96,7 +117,7 @@ class DeliveryTask(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[DeliveryTask | None]:
         claims = info.context.claims
-        ids = [int(i) for i in node_ids]
+        ids = node_pks(node_ids)
         if claims is None:
             return [None] * len(ids)
         rows = {r.id: r for r in await models.DeliveryTask.filter(id__in=ids)}

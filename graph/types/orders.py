@@ -10,15 +10,15 @@ import models
 from graph.context import Info
 from graph.errors import UserError
 from graph.permissions import IsStaff
-from graph.relay import Connection
+from graph.relay import Connection, node_pks
 from graph.scalars import Money
 from graph.types.accounts import User
 from graph.types.addresses import Address
 from graph.types.catalog import Product, Review, Sku
 from graph.types.stores import Store
 from resolvers.addresses.service import view as address_view
-from resolvers.core.crypto import mask_phone
 from resolvers.core.live import LiveEvent
+from resolvers.core.privacy import mask_phone
 from resolvers.orders.checkout import ORDER_DETAIL_CONTEXT, ORDER_PHONE_CONTEXT, Checkout
 from resolvers.orders.errors import OrderErrorCode as _OrderErrorCode
 from resolvers.orders.live import FeedKind as _FeedKind
@@ -76,13 +76,34 @@ class PriceAdjustment:
 @strawberry.type(description="Where an order goes. Staff see the phone masked.")
 class Recipient:
     name: str
-    phone: str = strawberry.field(description="In full for the shopper; 138****5678 for staff.")
+    phone: str = strawberry.field(
+        description="In full for the shopper and for the courier delivering it; "
+        "138****5678 for staff."
+    )
     province: str
     city: str
     district: str
     detail: str
     latitude: float | None
     longitude: float | None
+
+
+def recipient_of(row: models.Order, info: Info, *, full_phone: bool) -> Recipient | None:
+    """The order's delivery address, decrypted; the phone masked unless `full_phone`."""
+    if not row.recipient_phone_encrypted:
+        return None
+    crypto = info.context.state.crypto
+    phone = crypto.decrypt(row.recipient_phone_encrypted, context=ORDER_PHONE_CONTEXT)
+    return Recipient(
+        name=row.recipient_name,
+        phone=phone if full_phone else mask_phone(phone),
+        province=row.province,
+        city=row.city,
+        district=row.district,
+        detail=crypto.decrypt(row.address_detail_encrypted, context=ORDER_DETAIL_CONTEXT),
+        latitude=row.latitude,
+        longitude=row.longitude,
+    )
 
 
 @strawberry.type(name="OrderLine", description="What was bought, as it was when bought.")
@@ -136,7 +157,7 @@ class OrderLine(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[OrderLine | None]:
-        ids = [int(i) for i in node_ids]
+        ids = node_pks(node_ids)
         rows = {r.id: r for r in await models.OrderLine.filter(id__in=ids).select_related("order")}
         return [
             cls.from_row(rows[i])
@@ -219,7 +240,7 @@ class Payment(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Payment | None]:
-        ids = [int(i) for i in node_ids]
+        ids = node_pks(node_ids)
         rows = {r.id: r for r in await models.Payment.filter(id__in=ids).select_related("order")}
         return [
             cls.from_row(rows[i])
@@ -259,7 +280,7 @@ class Refund(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Refund | None]:
-        ids = [int(i) for i in node_ids]
+        ids = node_pks(node_ids)
         rows = {r.id: r for r in await models.Refund.filter(id__in=ids).select_related("order")}
         return [
             cls.from_row(rows[i])
@@ -335,7 +356,7 @@ class AfterSale(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[AfterSale | None]:
-        ids = [int(i) for i in node_ids]
+        ids = node_pks(node_ids)
         rows = {r.id: r for r in await models.AfterSale.filter(id__in=ids)}
         return [
             cls.from_row(rows[i]) if i in rows and _viewer_may_see(info, rows[i].user_id) else None
@@ -426,24 +447,10 @@ class Order(relay.Node):
 
     @strawberry.field(description="Null for PICKUP orders.")
     def recipient(self, info: Info) -> Recipient | None:
-        row = self.row
-        if not row.recipient_phone_encrypted:
-            return None
-        crypto = info.context.state.crypto
-        phone = crypto.decrypt(row.recipient_phone_encrypted, context=ORDER_PHONE_CONTEXT)
         claims = info.context.claims
-        if claims is None or claims.user_id != row.user_id:
-            phone = mask_phone(phone)
-        return Recipient(
-            name=row.recipient_name,
-            phone=phone,
-            province=row.province,
-            city=row.city,
-            district=row.district,
-            detail=crypto.decrypt(row.address_detail_encrypted, context=ORDER_DETAIL_CONTEXT),
-            latitude=row.latitude,
-            longitude=row.longitude,
-        )
+        # The phone in full for the shopper who placed it; masked for staff.
+        owner = claims is not None and claims.user_id == self.row.user_id
+        return recipient_of(self.row, info, full_phone=owner)
 
     @strawberry.field
     async def lines(self, info: Info) -> list[OrderLine]:
@@ -489,7 +496,7 @@ class Order(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Order | None]:
-        ids = [int(i) for i in node_ids]
+        ids = node_pks(node_ids)
         rows = await info.context.loaders.order_by_id.load_many(ids)
         # Another shopper's order is exactly as null as a missing one.
         return [

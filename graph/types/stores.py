@@ -12,7 +12,7 @@ import models
 from graph.context import Info
 from graph.errors import UserError
 from graph.permissions import IsStaff
-from graph.relay import Connection
+from graph.relay import Connection, node_pks
 from resolvers.stores.errors import StoreErrorCode as _StoreErrorCode
 from resolvers.stores.service import DAYS
 
@@ -108,7 +108,7 @@ class Store(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Store | None]:
-        rows = await info.context.loaders.store_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.store_by_id.load_many(node_pks(node_ids))
         claims = info.context.claims
         staff = claims is not None and claims.is_staff
         return [

@@ -61,7 +61,9 @@ class AccountMutations:
         claims = info.context.require_user()
         return await run_mutation(
             service.logout(
-                user_id=claims.user_id, refresh_token=input.refresh_token if input else None
+                state=info.context.state,
+                claims=claims,
+                refresh_token=input.refresh_token if input else None,
             ),
             payload=LogoutPayload,
             error=AccountError,

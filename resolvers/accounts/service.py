@@ -10,13 +10,17 @@ from tortoise.transactions import in_transaction
 from models import RefreshToken, Role, User
 from resolvers.accounts import passwords, tokens, wechat
 from resolvers.accounts.errors import AccountErrorCode
-from resolvers.core.errors import DomainError
+from resolvers.core.errors import DomainError, Unauthenticated
 from resolvers.core.ratelimit import Limit
 from resolvers.core.state import AppState
 
 logger = logging.getLogger(__name__)
 
-# A username gets a few wrong passwords per quarter hour; an address a few dozen a minute.
+# A username gets a few wrong passwords per quarter hour *from one address*, so a stranger
+# guessing from elsewhere cannot lock the real admin out; across all addresses it gets ten
+# times that, which still stops a distributed guesser. An address gets a few dozen attempts
+# a minute whatever the usernames.
+LOGIN_FAILURES_PER_USERNAME_AND_IP = "login-failures-user-ip"
 LOGIN_FAILURES_PER_USERNAME = "login-failures-user"
 LOGIN_ATTEMPTS_PER_IP = Limit("login-ip", burst=30, period_seconds=60)
 WECHAT_LOGINS_PER_IP = Limit("wechat-login-ip", burst=60, period_seconds=60)
@@ -25,13 +29,18 @@ MAX_USERNAME_LENGTH = 64
 MAX_PASSWORD_LENGTH = 256
 
 
-def _failure_limit(state: AppState) -> Limit:
+def _failure_limits(state: AppState, username: str, client_ip: str) -> list[tuple[Limit, str]]:
+    """(limit, subject) pairs a failed login spends."""
     settings = state.settings
-    return Limit(
-        LOGIN_FAILURES_PER_USERNAME,
-        burst=settings.login_max_failures,
-        period_seconds=settings.login_failure_window_seconds,
-    )
+    window = settings.login_failure_window_seconds
+    name = username.lower()
+    return [
+        (
+            Limit(LOGIN_FAILURES_PER_USERNAME_AND_IP, settings.login_max_failures, window),
+            f"{name}|{client_ip}",
+        ),
+        (Limit(LOGIN_FAILURES_PER_USERNAME, settings.login_max_failures * 10, window), name),
+    ]
 
 
 # Roles that log in with a username and password (staffLogin): the shop's staff, and its
@@ -70,17 +79,19 @@ async def staff_login(
     *, state: AppState, username: str, password: str, client_ip: str
 ) -> tuple[User, tokens.TokenPair]:
     username = username.strip()
-    failure_limit = _failure_limit(state)
+    failure_limits = _failure_limits(state, username, client_ip)
     await state.limiter.hit(LOGIN_ATTEMPTS_PER_IP, client_ip)
-    # Look, don't take: only failures spend this budget.
-    await state.limiter.hit(failure_limit, username.lower(), cost=0)
+    for limit, subject in failure_limits:
+        # Look, don't take: only failures spend these budgets.
+        await state.limiter.hit(limit, subject, cost=0)
 
     user = None
     if 0 < len(username) <= MAX_USERNAME_LENGTH and len(password) <= MAX_PASSWORD_LENGTH:
         user = await User.get_or_none(username=username)
     valid = await passwords.verify_password(user.password_hash if user else None, password)
     if user is None or not valid or user.role not in PASSWORD_ROLES:
-        await state.limiter.check(failure_limit, username.lower(), cost=1)  # count it
+        for limit, subject in failure_limits:
+            await state.limiter.check(limit, subject, cost=1)  # count it
         logger.info("staff login failed for a username from %s", client_ip)
         raise DomainError(
             AccountErrorCode.INVALID_CREDENTIALS, "Wrong username or password", field=["password"]
@@ -88,7 +99,8 @@ async def staff_login(
     if not user.is_active:
         raise DomainError(AccountErrorCode.ACCOUNT_DISABLED, "This account is disabled")
 
-    await state.limiter.reset(failure_limit, username.lower())
+    limit, subject = failure_limits[0]
+    await state.limiter.reset(limit, subject)  # this address's budget; the global one refills
     user.last_login_at = datetime.now(UTC)
     update_fields = ["last_login_at", "updated_at"]
     if user.password_hash and passwords.needs_rehash(user.password_hash):
@@ -142,11 +154,17 @@ async def revoke_family(*, family: object) -> int:
     )
 
 
-async def logout(*, user_id: int, refresh_token: str | None) -> None:
-    """Revoke the session the refresh token belongs to, or every session of the user."""
+async def logout(
+    *, state: AppState, claims: tokens.AccessClaims, refresh_token: str | None
+) -> None:
+    """Revoke the session the refresh token belongs to, or every session of the user.
+
+    The access token used to log out is revoked too; `check_session` enforces that for
+    staff and couriers. A shopper's access token simply expires (15 minutes at most).
+    """
     if refresh_token:
         token = await RefreshToken.get_or_none(
-            token_hash=tokens.hash_refresh_token(refresh_token), user_id=user_id
+            token_hash=tokens.hash_refresh_token(refresh_token), user_id=claims.user_id
         )
         if token is None:
             raise DomainError(
@@ -155,8 +173,28 @@ async def logout(*, user_id: int, refresh_token: str | None) -> None:
                 field=["refreshToken"],
             )
         await revoke_family(family=token.family)
+    else:
+        await RefreshToken.filter(user_id=claims.user_id, revoked_at=None).update(
+            revoked_at=datetime.now(UTC)
+        )
+    await state.redis.set(state.keys.revoked_access_token(claims.jti), "1", exat=claims.expires_at)
+
+
+async def check_session(*, state: AppState, claims: tokens.AccessClaims) -> None:
+    """Staff and couriers act with the account as it is now, not as it was at login.
+
+    A disabled or demoted staff member, or one who logged out, loses their powers at once
+    instead of when the access token expires. Shoppers' tokens are trusted until expiry:
+    their power is over their own data, and a lookup on every shopper request would cost
+    every page of the shop.
+    """
+    if claims.role not in PASSWORD_ROLES:
         return
-    await RefreshToken.filter(user_id=user_id, revoked_at=None).update(revoked_at=datetime.now(UTC))
+    if await state.redis.exists(state.keys.revoked_access_token(claims.jti)):
+        raise Unauthenticated("This session has ended; log in again")
+    rows = await User.filter(id=claims.user_id).values_list("role", "is_active")
+    if not rows or not rows[0][1] or rows[0][0] != claims.role:
+        raise Unauthenticated("This account changed since login; log in again")
 
 
 async def get_user(*, user_id: int) -> User | None:

@@ -17,6 +17,8 @@ from graph.types.addresses import (
     AddressUpdatePayload,
 )
 from resolvers.addresses import service
+from resolvers.core import shopper_limits
+from resolvers.core.shopper_limits import ShopperAction
 
 
 @strawberry.type
@@ -28,10 +30,12 @@ class AddressMutations:
     async def address_create(self, info: Info, input: AddressCreateInput) -> AddressCreatePayload:
         ctx = info.context
         crypto = ctx.state.crypto
+        user_id = ctx.require_user().user_id
+        await shopper_limits.hit(ctx.state, ShopperAction.ADDRESS_CREATE, user_id)
         return await run_mutation(
             service.create_address(
                 crypto=crypto,
-                user_id=ctx.require_user().user_id,
+                user_id=user_id,
                 data=input.address.to_data(),
                 make_default=input.make_default,
                 max_addresses=ctx.state.settings.address_book_max,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,10 +43,15 @@ RESERVED, CONFIRMED, RELEASED = "R", "C", "X"
 LOAD_CHUNK = 5000
 # How long an ended sale is answered from memory (it never reopens).
 ENDED_MEMORY_SECONDS = 60.0
+# How long a web process trusts what PostgreSQL said about a sale Redis does not know.
+MISSING_MEMORY_SECONDS = 1.0
 # How long a "not started" answer is remembered at most (staff may move the start).
 NOT_STARTED_MEMORY_SECONDS = 1.0
 # Redis keeps a sale's keys this long after its last possible payment deadline.
 KEYS_LINGER_MS = 24 * 3600 * 1000
+# Sales Redis does not know that one process remembers at most: the ids come from
+# shoppers (attackers too), so the memo must not grow with them.
+MISSING_MEMO_SIZE = 1024
 
 
 def ms(moment: datetime) -> int:
@@ -206,6 +212,40 @@ class LocalVerdicts:
         self._until.pop(sale_id, None)
 
 
+class ExpiringMemo:
+    """A fixed-size memo whose entries expire: the least recently stored entry goes
+    first when it is full. Keys may be chosen by clients, so its size is the bound."""
+
+    def __init__(self, size: int, seconds: float) -> None:
+        self._size = size
+        self._seconds = seconds
+        self._entries: OrderedDict[int, tuple[float, str]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: int) -> str | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if time.monotonic() >= entry[0]:
+            del self._entries[key]
+            return None
+        return entry[1]
+
+    def put(self, key: int, value: str) -> None:
+        self._entries.pop(key, None)
+        self._entries[key] = (time.monotonic() + self._seconds, value)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+    def pop(self, key: int) -> None:
+        self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
 class FlashSaleGate:
     """A process's handle on the flash sales in Redis."""
 
@@ -218,9 +258,9 @@ class FlashSaleGate:
         self._settings = settings
         self._sale_keys: dict[int, tuple[str, str, str, str]] = {}
         self.local = LocalVerdicts()
-        # Classifications of sales Redis does not know (see service.purchase), by sale.
-        self.missing: dict[int, tuple[float, str]] = {}
-        # (sale, epoch) -> the SKU and price grants of that epoch sell at (service._terms).
+        # What PostgreSQL said of sales Redis does not know (see purchase.py).
+        self.missing = ExpiringMemo(MISSING_MEMO_SIZE, MISSING_MEMORY_SECONDS)
+        # (sale, epoch) -> the SKU and price grants of that epoch sell at (purchase._terms).
         self.terms: dict[tuple[int, int], Any] = {}
         self._tasks: dict[Any, asyncio.Task[Any]] = {}
 
@@ -339,7 +379,7 @@ class FlashSaleGate:
             pipe.pexpireat(key, image.expire_at_ms)
         await pipe.execute()
         self.local.forget(image.sale_id)
-        self.missing.pop(image.sale_id, None)
+        self.missing.pop(image.sale_id)
 
     async def view(self, sale_id: int) -> RedisView:
         meta, units, buyers, records = self.sale_keys(sale_id)

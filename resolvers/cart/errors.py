@@ -12,3 +12,4 @@ class CartErrorCode(StrEnum):
     INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
     LINE_NOT_FOUND = "LINE_NOT_FOUND"
     CART_FULL = "CART_FULL"
+    DUPLICATE_LINE = "DUPLICATE_LINE"  # one line changed twice in one request

@@ -23,6 +23,8 @@ from graph.types.cart import (
     CartLinesUpdatePayload,
 )
 from resolvers.cart import service
+from resolvers.core import shopper_limits
+from resolvers.core.shopper_limits import ShopperAction
 
 
 def _limits(info: Info) -> service.CartLimits:
@@ -44,18 +46,18 @@ class CartMutations:
         permission_classes=[IsAuthenticated],
     )
     async def cart_lines_add(self, info: Info, input: CartLinesAddInput) -> CartLinesAddPayload:
+        user_id = info.context.require_user().user_id
+        await shopper_limits.hit(info.context.state, ShopperAction.CART_ADD, user_id)
         _bounded(input.lines, info, "lines")
         items = [
             service.CartItem(
-                sku_id=decode_id(line.sku_id, expected="Sku", field=f"lines.{i}.skuId"),
+                sku_id=decode_id(line.sku_id, expected="Sku", field=["lines", str(i), "skuId"]),
                 quantity=line.quantity,
             )
             for i, line in enumerate(input.lines)
         ]
         return await run_mutation(
-            service.add_lines(
-                user_id=info.context.require_user().user_id, items=items, limits=_limits(info)
-            ),
+            service.add_lines(user_id=user_id, items=items, limits=_limits(info)),
             payload=CartLinesAddPayload,
             error=CartError,
             build=lambda cart: CartLinesAddPayload(cart=Cart.from_view(cart)),
@@ -71,9 +73,11 @@ class CartMutations:
         _bounded(input.lines, info, "lines")
         changes = [
             service.LineChange(
-                line_id=decode_id(line.line_id, expected="CartLine", field=f"lines.{i}.lineId"),
+                line_id=decode_id(
+                    line.line_id, expected="CartLine", field=["lines", str(i), "lineId"]
+                ),
                 quantity=line.quantity,
-                sku_id=decode_id(line.sku_id, expected="Sku", field=f"lines.{i}.skuId")
+                sku_id=decode_id(line.sku_id, expected="Sku", field=["lines", str(i), "skuId"])
                 if line.sku_id is not None
                 else None,
                 selected=line.selected,
@@ -95,7 +99,7 @@ class CartMutations:
     ) -> CartLinesRemovePayload:
         _bounded(input.line_ids, info, "lineIds")
         line_ids = [
-            decode_id(gid, expected="CartLine", field=f"lineIds.{i}")
+            decode_id(gid, expected="CartLine", field=["lineIds", str(i)])
             for i, gid in enumerate(input.line_ids)
         ]
         return await run_mutation(
@@ -116,7 +120,7 @@ class CartMutations:
         if input.line_ids is not None:
             _bounded(input.line_ids, info, "lineIds")
             line_ids = [
-                decode_id(gid, expected="CartLine", field=f"lineIds.{i}")
+                decode_id(gid, expected="CartLine", field=["lineIds", str(i)])
                 for i, gid in enumerate(input.line_ids)
             ]
         return await run_mutation(

@@ -264,21 +264,70 @@ async def _check_owned(user_id: int, line_ids: Sequence[int]) -> None:
     )
 
 
+@dataclass(slots=True)
+class _Planned:
+    """A line as it will be after the update."""
+
+    line: CartLine
+    sku: Sku
+    quantity: int
+    selected: bool
+    index: int | None  # position of its change in the request; None when untouched
+
+    @property
+    def switched(self) -> bool:
+        return self.sku.id != self.line.sku_id
+
+
+def _plan_change(
+    i: int,
+    change: LineChange,
+    line: CartLine,
+    skus: dict[int, Sku],
+    limits: CartLimits,
+    errors: list[DomainError],
+) -> _Planned | None:
+    quantity = line.quantity if change.quantity is None else change.quantity
+    if not _check_quantity(quantity, limits, ["lines", str(i), "quantity"], errors):
+        return None
+    sku = skus[line.sku_id]
+    if change.sku_id is not None and change.sku_id != line.sku_id:
+        target = skus.get(change.sku_id)
+        field = ["lines", str(i), "skuId"]
+        if target is not None and target.product_id != sku.product_id:
+            errors.append(
+                DomainError(
+                    CartErrorCode.SKU_OF_ANOTHER_PRODUCT,
+                    "Switch only between SKUs of the same product",
+                    field=field,
+                )
+            )
+            return None
+        if not _check_sku(target, field, errors):
+            return None
+        assert target is not None
+        sku = target
+    selected = line.selected if change.selected is None else change.selected
+    return _Planned(line=line, sku=sku, quantity=quantity, selected=selected, index=i)
+
+
 async def update_lines(
     *, user_id: int, changes: Sequence[LineChange], limits: CartLimits
 ) -> CartView:
     """Change quantity, switch to another SKU of the same product, select or unselect.
 
-    Switching onto a SKU that already has a line merges the two lines.
+    The request is applied as a whole: the cart it describes is computed first, then lines
+    that end up on one SKU merge (quantities add up) into the first line of the request
+    that moved there. Lines may swap SKUs. Nothing is written if any line is refused.
     """
     errors: list[DomainError] = []
     async with in_transaction():
         await _lock_cart(user_id)
-        cart = await CartLine.filter(user_id=user_id)
+        cart = await CartLine.filter(user_id=user_id).order_by("id")
         by_id = {line.id: line for line in cart}
-        by_sku = {line.sku_id: line for line in cart}
         skus = await _skus([line.sku_id for line in cart] + [c.sku_id for c in changes if c.sku_id])
-        plans: list[tuple[CartLine, LineChange, Sku, int, CartLine | None]] = []
+        planned: dict[int, _Planned] = {}
+        seen: set[int] = set()
         for i, change in enumerate(changes):
             line = by_id.get(change.line_id)
             if line is None:
@@ -290,54 +339,76 @@ async def update_lines(
                         field=["lines", str(i), "lineId"],
                     )
                 )
-                continue
-            quantity_field = ["lines", str(i), "quantity"]
-            quantity = line.quantity if change.quantity is None else change.quantity
-            if not _check_quantity(quantity, limits, quantity_field, errors):
-                continue
-            sku = skus[line.sku_id]
-            twin = None
-            if change.sku_id is not None and change.sku_id != line.sku_id:
-                target = skus.get(change.sku_id)
-                field = ["lines", str(i), "skuId"]
-                if target is not None and target.product_id != sku.product_id:
-                    errors.append(
-                        DomainError(
-                            CartErrorCode.SKU_OF_ANOTHER_PRODUCT,
-                            "Switch only between SKUs of the same product",
-                            field=field,
-                        )
+            elif line.id in seen:
+                errors.append(
+                    DomainError(
+                        CartErrorCode.DUPLICATE_LINE,
+                        "Each line may be changed once per request",
+                        field=["lines", str(i), "lineId"],
                     )
-                    continue
-                if not _check_sku(target, field, errors):
-                    continue
-                assert target is not None
-                sku = target
-                twin = by_sku.get(sku.id)
-                if twin is not None:
-                    quantity += twin.quantity
-                    if not _check_quantity(quantity, limits, quantity_field, errors):
-                        continue
-            if change.quantity is not None or change.sku_id is not None:
-                _check_stock(sku, quantity, quantity_field, errors)
-            plans.append((line, change, sku, quantity, twin))
+                )
+            elif (plan := _plan_change(i, change, line, skus, limits, errors)) is not None:
+                planned[line.id] = plan
+            seen.add(change.line_id)
         _raise(errors)
-        for line, change, sku, quantity, twin in plans:
-            fields = ["updated_at"]
-            if quantity != line.quantity:
-                line.quantity = quantity
-                fields.append("quantity")
-            if change.selected is not None:
-                line.selected = change.selected
-                fields.append("selected")
-            if sku.id != line.sku_id:
-                if twin is not None:
-                    await twin.delete()
-                line.sku_id = sku.id
-                line.added_unit_price = sku.price
-                fields += ["sku_id", "added_unit_price"]
-            await line.save(update_fields=fields)
+        final = [
+            planned.get(line.id)
+            or _Planned(line, skus[line.sku_id], line.quantity, line.selected, None)
+            for line in cart
+        ]
+        groups: dict[int, list[_Planned]] = {}
+        for plan in final:
+            groups.setdefault(plan.sku.id, []).append(plan)
+        keep: list[_Planned] = []
+        drop: list[CartLine] = []
+        for group in groups.values():
+            # The line the shopper moved onto this SKU survives (its id is what they hold).
+            group.sort(key=lambda p: (not p.switched, p.index is None, p.index or 0))
+            survivor, merged = group[0], group[1:]
+            survivor.quantity += sum(p.quantity for p in merged)
+            drop += [p.line for p in merged]
+            if survivor.index is None:
+                continue  # untouched, and nothing merged into it
+            field = ["lines", str(survivor.index), "quantity"]
+            if merged and not _check_quantity(survivor.quantity, limits, field, errors):
+                continue
+            change = changes[survivor.index]
+            if merged or change.quantity is not None or change.sku_id is not None:
+                _check_stock(survivor.sku, survivor.quantity, field, errors)
+            keep.append(survivor)
+        _raise(errors)
+        await _write(user_id, keep, drop)
     return await get_cart(user_id=user_id)
+
+
+async def _write(user_id: int, keep: list[_Planned], drop: list[CartLine]) -> None:
+    """Lines that switch SKU are deleted and inserted again under their own id: two lines
+    swapping SKUs would otherwise meet the unique (user, sku) constraint on the way."""
+    switched = [p for p in keep if p.switched]
+    gone = [line.id for line in drop] + [p.line.id for p in switched]
+    if gone:
+        await CartLine.filter(user_id=user_id, id__in=gone).delete()
+    if switched:
+        await CartLine.bulk_create(
+            [
+                CartLine(
+                    id=p.line.id,
+                    user_id=user_id,
+                    sku_id=p.sku.id,
+                    quantity=p.quantity,
+                    selected=p.selected,
+                    added_unit_price=p.sku.price,
+                    created_at=p.line.created_at,
+                )
+                for p in switched
+            ]
+        )
+    for plan in keep:
+        if plan.switched:
+            continue
+        line = plan.line
+        line.quantity, line.selected = plan.quantity, plan.selected
+        await line.save(update_fields=["quantity", "selected", "updated_at"])
 
 
 async def remove_lines(*, user_id: int, line_ids: Sequence[int]) -> CartView:

@@ -42,6 +42,8 @@ from models import StockChangeReason
 from resolvers.catalog import service
 from resolvers.catalog.cache import catalog_cache
 from resolvers.catalog.data import ReviewData
+from resolvers.core import shopper_limits
+from resolvers.core.shopper_limits import ShopperAction
 
 
 def _given(input: object, *names: str) -> dict[str, Any]:
@@ -337,6 +339,7 @@ class CatalogMutations:
     )
     async def review_create(self, info: Info, input: ReviewCreateInput) -> ReviewPayload:
         claims = info.context.require_user()
+        await shopper_limits.hit(info.context.state, ShopperAction.REVIEW_CREATE, claims.user_id)
         return await run_mutation(
             service.create_review(
                 cache=catalog_cache(info.context.state),

@@ -26,11 +26,12 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import OrderLine, OrderStatus, Review
-from resolvers.catalog import audit, sql
+from resolvers.catalog import audit
 from resolvers.catalog import validation as v
 from resolvers.catalog.cache import CatalogCache
 from resolvers.catalog.data import ReviewData
 from resolvers.catalog.errors import CatalogErrorCode, not_found
+from resolvers.core import sql
 from resolvers.core.errors import DomainError
 from resolvers.core.pagination import (
     InvalidPageRequest,

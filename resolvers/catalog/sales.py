@@ -15,7 +15,7 @@ from __future__ import annotations
 from tortoise.functions import Sum
 
 from models import OrderLine
-from resolvers.catalog import sql
+from resolvers.core import sql
 
 
 async def _move(order_id: int, sign: int) -> None:

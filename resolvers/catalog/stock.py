@@ -15,6 +15,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models import Sku, StockChangeReason, StockLedger
+from resolvers.core.sql import dialect_sql
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,18 +48,10 @@ def _merge(lines: Iterable[StockLine]) -> list[tuple[int, int]]:
     return sorted(totals.items())
 
 
-def _sql(conn: BaseDBAsyncClient, postgres: str) -> str:
-    # Written once with PostgreSQL placeholders; SQLite takes numbered `?N`, so a
-    # parameter used twice ($1 in _apply) is still bound once.
-    if conn.capabilities.dialect == "sqlite":
-        for n in range(9, 0, -1):
-            postgres = postgres.replace(f"${n}", f"?{n}")
-    return postgres
-
-
 async def _apply(conn: BaseDBAsyncClient, sku_id: int, delta: int) -> int | None:
     """Add `delta` unless the result would be negative; the new stock, or None if refused."""
-    sql = _sql(
+    # Numbered placeholders: on SQLite `$1`, used twice here, is still bound once.
+    sql = dialect_sql(
         conn,
         "UPDATE sku SET stock = stock + $1, updated_at = CURRENT_TIMESTAMP "
         "WHERE id = $2 AND stock + $1 >= 0 RETURNING stock",

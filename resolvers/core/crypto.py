@@ -1,4 +1,4 @@
-"""SM4 field encryption at rest, blind indexes for lookups, and phone masking.
+"""SM4 field encryption at rest and blind indexes for lookups (masking: `privacy`).
 
 Phone numbers and street addresses are personal data (PIPL); they are stored encrypted with
 SM4 (GB/T 32907, the cipher Chinese regulators expect) and decrypted only to be shown.
@@ -205,9 +205,6 @@ class FieldCipher:
                 raise
             raise DecryptionError("stored value failed its integrity check") from exc
 
-    def decrypt_or_none(self, token: str | None, *, context: str) -> str | None:
-        return self.decrypt(token, context=context) if token else None
-
     @staticmethod
     def key_id_of(token: str) -> str:
         """Which key encrypted a stored value (rows not under the active one need re-encrypting)."""
@@ -259,12 +256,3 @@ def normalise_phone(raw: str) -> str | None:
     if _MAINLAND_MOBILE.fullmatch(phone) or _OTHER_PHONE.fullmatch(phone):
         return phone
     return None
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678: enough to recognise, not enough to call."""
-    if len(phone) >= 11:
-        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-    if len(phone) > 4:
-        return "*" * (len(phone) - 4) + phone[-4:]
-    return "*" * len(phone)

@@ -30,11 +30,22 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
     if url.startswith("sqlite://"):
         Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
     return {
-        "connections": {"default": url},
+        "connections": {"default": _connection(url)},
         "apps": {"models": {"models": MODEL_MODULES, "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def _connection(url: str) -> str | dict[str, Any]:
+    """PostgreSQL through Microstore's client (resolvers/core/pg.py); others as Tortoise has them."""
+    if not url.startswith("postgres://"):
+        return url
+    from tortoise.backends.base.config_generator import expand_db_url
+
+    config = expand_db_url(url)
+    config["engine"] = "resolvers.core.pg"
+    return config
 
 
 def migrations_location(settings: Settings) -> str:

@@ -1,8 +1,8 @@
 """Every Redis key Microstore uses is built here.
 
-One module, so prefixes, hash tags and TTL owners are visible in one place. Each function
-returns the key without the deployment prefix; `RedisKeys` adds it. Keys that one Lua call
-touches together share a hash tag (`{...}`) so they land on one Redis Cluster slot.
+One module, so prefixes and hash tags are visible in one place. Every method returns the
+full key, the deployment prefix included. Keys that one Lua call touches together share a
+hash tag (`{...}`) so they land on one Redis Cluster slot.
 """
 
 from __future__ import annotations
@@ -22,9 +22,14 @@ class RedisKeys:
         """Automatic persisted query text, by its sha256 (lower-case hex)."""
         return self._key("apq", sha256_hex)
 
+    # --- auth -------------------------------------------------------------------------------
+    def revoked_access_token(self, jti: str) -> str:
+        """An access token logged out before it expired (kept until it would have)."""
+        return self._key("auth", "revoked", jti)
+
     # --- rate limits ----------------------------------------------------------------------
     def rate_limit(self, bucket: str, subject: str) -> str:
-        """Sliding-window counter of one subject (user id, IP, username) in one bucket."""
+        """Token bucket (token_bucket.lua) of one subject (user id, IP, username) in one limit."""
         return self._key("rl", bucket, f"{{{subject}}}")
 
     # --- pub/sub channels --------------------------------------------------------------------
@@ -61,11 +66,12 @@ class RedisKeys:
     def catalog_category_tree(self) -> str:
         return self._key("catalog", "{listing}", "categories")
 
-    # --- flash sales (resolvers/campaigns/flash_sales.py) ---------------------------------
+    # --- flash sales (resolvers/campaigns/gate.py) ----------------------------------------
     # Every key of one sale carries the hash tag `{<sale id>}`, so the purchase script,
     # which touches all of them in one call, runs unchanged on Redis Cluster.
     def flash_sale_meta(self, sale_id: int) -> str:
-        """Hash: window, limit, offered, counters (reserved, sold, returned), epoch, open."""
+        """Hash: window, limit, offered, counters (reserved, sold, returned), epoch, open,
+        settled."""
         return self._key("fs", f"{{{sale_id}}}", "meta")
 
     def flash_sale_units(self, sale_id: int) -> str:
@@ -87,7 +93,3 @@ class RedisKeys:
     def flash_sale_ip_bucket(self, sale_id: int, client_ip: str) -> str:
         """Token bucket of one client address's purchase attempts in one sale."""
         return self._key("fs", f"{{{sale_id}}}", "rl", "ip", client_ip)
-
-    # --- health ---------------------------------------------------------------------------
-    def readiness_probe(self) -> str:
-        return self._key("readyz")

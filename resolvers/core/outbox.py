@@ -13,7 +13,10 @@ version lets them drop the duplicate.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import logging
+from collections import deque
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,12 +27,15 @@ from tortoise.transactions import in_transaction
 from models import OutboxEvent
 from resolvers.core.keys import RedisKeys
 from resolvers.core.live import live_message
+from resolvers.core.logs import request_id_var
 
 logger = logging.getLogger(__name__)
 
 # An event younger than this is probably being published by the process that wrote it.
 REPUBLISH_AFTER = timedelta(seconds=5)
 REPUBLISH_BATCH = 200
+# Events a process keeps waiting to be sent; past this the worker's republishing takes over.
+MAX_QUEUED_EVENTS = 10_000
 
 
 async def record(
@@ -59,11 +65,21 @@ def event_message(event: OutboxEvent) -> str:
 
 
 class EventPublisher:
-    """Publishes outbox events to pub/sub channels and marks them published."""
+    """Publishes outbox events to pub/sub channels and marks them published.
+
+    `publish` only queues: one background task per process sends the queue in order and
+    marks each batch published with one UPDATE. The request that made the change answers
+    without waiting for two Redis round trips and a bookkeeping statement, and under load
+    many events share one UPDATE. Nothing is lost by not waiting: the events are committed,
+    and whatever this process fails to send (Redis down, a crash, a full queue) the worker's
+    `republish_pending` sends later.
+    """
 
     def __init__(self, broadcast: Broadcast, keys: RedisKeys) -> None:
         self._broadcast = broadcast
         self._keys = keys
+        self._queue: deque[OutboxEvent] = deque()
+        self._sender: asyncio.Task[None] | None = None
 
     def channels(self, event: OutboxEvent) -> list[str]:
         """Each event goes to its aggregate's channel and to its type's feed."""
@@ -73,8 +89,31 @@ class EventPublisher:
         ]
 
     async def publish(self, events: Sequence[OutboxEvent]) -> None:
-        """Publish after commit. A failure is logged, not raised: the change is committed
-        and the worker will republish what is left unpublished."""
+        """Queue committed events for publishing (after commit: never announce a rolled-back
+        change). Returns at once."""
+        if len(self._queue) + len(events) > MAX_QUEUED_EVENTS:
+            logger.warning("event queue full; the worker will republish %d events", len(events))
+            return
+        self._queue.extend(events)
+        if self._sender is None or self._sender.done():
+            # The sender outlives the request that starts it: it must not log that
+            # request's id as its own.
+            context = contextvars.copy_context()
+            context.run(request_id_var.set, None)
+            self._sender = asyncio.create_task(self._send_queued(), context=context)
+
+    async def flush(self) -> None:
+        """Wait until every queued event has been sent (or given up to the worker)."""
+        while self._sender is not None and not self._sender.done():
+            await asyncio.shield(self._sender)
+
+    async def _send_queued(self) -> None:
+        while self._queue:
+            batch = list(self._queue)
+            self._queue.clear()
+            await self._send(batch)
+
+    async def _send(self, events: list[OutboxEvent]) -> None:
         published: list[int] = []
         try:
             for event in events:
@@ -84,11 +123,16 @@ class EventPublisher:
                 published.append(event.id)
         except Exception:
             logger.exception("publishing events failed; the worker will republish them")
-        finally:
-            if published:
-                await OutboxEvent.filter(id__in=published, published_at=None).update(
-                    published_at=datetime.now(UTC)
-                )
+        if not published:
+            return
+        try:
+            await OutboxEvent.filter(id__in=published, published_at=None).update(
+                published_at=datetime.now(UTC)
+            )
+        except Exception:
+            # Sent but not marked: the worker sends them again, and subscribers drop the
+            # repeat by version.
+            logger.exception("marking events published failed")
 
     async def republish_pending(self) -> int:
         """Publish what a crash left behind. Several workers may run this at once: each

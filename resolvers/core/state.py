@@ -1,21 +1,29 @@
-"""What a process shares between requests, built once in the app's lifespan."""
+"""What a process shares between requests, built once in the app's lifespan.
+
+Core builds only shared infrastructure. Domain services (payment providers, the flash-sale
+gate) are wired in by the app factory (`main.create_state`), so core never imports a domain;
+the imports below are for readers and type checkers only.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import httpx
 from redis.asyncio import Redis
 
-from resolvers.campaigns.gate import FlashSaleGate
 from resolvers.core.crypto import FieldCipher
 from resolvers.core.keys import RedisKeys
 from resolvers.core.outbox import EventPublisher
 from resolvers.core.pubsub import FanoutBroadcast
 from resolvers.core.ratelimit import RateLimiter
 from resolvers.lua import LuaScripts
-from resolvers.payments.providers.registry import PaymentProviders
 from settings import Settings
+
+if TYPE_CHECKING:
+    from resolvers.campaigns.gate import FlashSaleGate
+    from resolvers.payments.providers.registry import PaymentProviders
 
 
 @dataclass(slots=True)
@@ -29,6 +37,7 @@ class AppState:
     limiter: RateLimiter = field(init=False)
     events: EventPublisher = field(init=False)
     crypto: FieldCipher = field(init=False)
+    # Set by main.create_state right after construction.
     payments: PaymentProviders = field(init=False)
     flash_sales: FlashSaleGate = field(init=False)
 
@@ -40,13 +49,12 @@ class AppState:
         self.scripts = LuaScripts(self.redis)
         self.limiter = RateLimiter(self.redis, self.keys, self.scripts)
         self.events = EventPublisher(self.broadcast, self.keys)
-        self.payments = PaymentProviders.from_settings(self.settings)
-        self.flash_sales = FlashSaleGate(self.redis, self.keys, self.scripts, self.settings)
 
     async def start(self) -> None:
         await self.broadcast.connect()
 
     async def aclose(self) -> None:
+        await self.events.flush()
         await self.payments.aclose()
         await self.flash_sales.drain()
         await self.broadcast.disconnect()

@@ -12,3 +12,6 @@ class DeliveryErrorCode(StrEnum):
     COURIER_BUSY = "COURIER_BUSY"  # already carrying another order
     NO_COURIER_AVAILABLE = "NO_COURIER_AVAILABLE"  # no free courier with a known position
     INVALID_COORDINATES = "INVALID_COORDINATES"
+    # the order's goods are held back (resolvers/orders/fulfilment.py)
+    AFTER_SALE_OPEN = "AFTER_SALE_OPEN"  # a refund-only request waits for staff
+    ORDER_REFUNDED = "ORDER_REFUNDED"  # every unit was refunded: nothing to deliver

@@ -8,19 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-EARTH_RADIUS_M = 6_371_000.0
+from resolvers.core.geo import distance_m
+
 # A courier report claiming more than this is noise (or a teleport), not a speed.
 MAX_SPEED_MPS = 25.0
 # Below this the courier is waiting (a red light, a lift): don't let it stretch the ETA.
 MIN_SPEED_MPS = 1.0
-
-
-def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle (haversine) distance in metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, a)))
 
 
 def coordinate_problems(latitude: float, longitude: float, heading: float) -> list[str]:

@@ -2,7 +2,8 @@
 
 Order status only changes through the orders state machine (resolvers/orders/lifecycle.py):
 pickup applies SEND_OUT (PAID -> OUT_FOR_DELIVERY) and hand-over applies DELIVER, each in
-the same transaction as the task's own change, so the two never disagree.
+the same transaction as the task's own change, so the two never disagree. Goods held back
+for a refund (resolvers/orders/fulfilment.py) get no courier and are not picked up.
 
 Live messages. Every change of a task is published on `events:delivery:<order id>` with the
 task's version: status changes through the outbox (they must arrive), position reports
@@ -47,7 +48,9 @@ from resolvers.core.ratelimit import Limit
 from resolvers.core.state import AppState
 from resolvers.delivery import geo
 from resolvers.delivery.errors import DeliveryErrorCode
+from resolvers.orders import fulfilment
 from resolvers.orders import service as orders
+from resolvers.orders.errors import OrderErrorCode
 from resolvers.orders.lifecycle import Actor, OrderAction
 
 logger = logging.getLogger(__name__)
@@ -59,6 +62,11 @@ STATUS_TOPIC = "delivery.status_changed"
 REPORT_LIMIT = Limit("courier-location", burst=1, period_seconds=1.0)
 
 S = DeliveryTaskStatus
+# The orders' reasons to hold goods back, as this domain's codes (same values).
+HELD_BACK = {
+    OrderErrorCode.AFTER_SALE_OPEN: DeliveryErrorCode.AFTER_SALE_OPEN,
+    OrderErrorCode.ORDER_REFUNDED: DeliveryErrorCode.ORDER_REFUNDED,
+}
 
 
 def _error(code: DeliveryErrorCode, message: str, field: str | None = None) -> DomainError:
@@ -202,6 +210,7 @@ async def assign(
                 f"A {order.status} order cannot be given to a courier",
                 "orderId",
             )
+        await _check_goods_may_go(order)
         store = await Store.get(id=order.store_id)  # type: ignore[attr-defined]
         if courier_id is not None:
             await _lock_courier(courier_id)
@@ -218,6 +227,13 @@ async def assign(
         event = await _status_event(task)
     await state.events.publish([event])
     return task
+
+
+async def _check_goods_may_go(order: Order) -> None:
+    """AFTER_SALE_OPEN / ORDER_REFUNDED: no courier for goods held back for a refund."""
+    hold = await fulfilment.hold_on(order.id)
+    if hold is not None:
+        raise _error(DeliveryErrorCode(hold.code), hold.message, "orderId")
 
 
 # --- the courier's steps ---------------------------------------------------------------------
@@ -251,13 +267,18 @@ async def picked_up(*, state: AppState, courier_id: int, order_id: int) -> Deliv
             return task
         if task.status != S.ASSIGNED:
             raise _error(DeliveryErrorCode.ILLEGAL_STATE, f"This delivery is {task.status}")
-        change = await orders.apply_step(
-            order,
-            OrderAction.SEND_OUT,
-            actor=Actor(ActorRole.COURIER, courier_id),
-            settings=state.settings,
-            now=now,
-        )
+        try:
+            change = await orders.apply_step(
+                order,
+                OrderAction.SEND_OUT,
+                actor=Actor(ActorRole.COURIER, courier_id),
+                settings=state.settings,
+                now=now,
+            )
+        except DomainError as error:
+            if error.code in HELD_BACK:
+                raise _error(HELD_BACK[error.code], error.message, "orderId") from error
+            raise
         await _move_task(task, S.PICKED_UP, picked_up_at=now)
         events = [*change.events, await _status_event(task)]
     await state.events.publish(events)

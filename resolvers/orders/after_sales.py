@@ -4,10 +4,16 @@
     REQUESTED --approve--> REFUNDING (refund only)          --refund done--> REFUNDED
     REQUESTED --approve--> AWAITING_RETURN --goods back--> REFUNDING --refund done--> REFUNDED
 
-When: on a PAID order that has not left the shop (refund only: the goods go straight back
-into stock), or within `after_sale_window_days` of delivery (DELIVERED / COMPLETED).
+When: a refund only, before the order is handed over: while the goods are still in the shop
+(PAID, READY_FOR_PICKUP) they go back into stock on approval, once; once they left with a
+carrier or courier (SHIPPED, OUT_FOR_DELIVERY: say the parcel was lost) nothing is restocked.
+While such a request waits for staff, or once every unit is refunded, the goods are held back
+from fulfilment (resolvers/orders/fulfilment.py). Either kind within `after_sale_window_days`
+of delivery (DELIVERED / COMPLETED). A request lists each order line at most once.
 
-Money can never go back beyond what was paid, however many approvals race: approving adds
+Money can never go back beyond what was asked for, nor beyond what was paid, however many
+approvals race: an approval is at most the after-sale's `requested_amount` (itself at most
+what is left of its lines), and approving adds
 the amount to `order.refund_committed` with a conditional UPDATE (`... WHERE
 refund_committed + amount <= paid_amount`), and each line's `refunded_quantity` the same
 way. Returned goods go back into stock once: the `restocked_at` column of the after-sale is
@@ -41,7 +47,7 @@ from resolvers.core import outbox
 from resolvers.core.errors import DomainError, DomainErrors
 from resolvers.core.outbox import EventPublisher
 from resolvers.core.pagination import Page, SortKey, paginate
-from resolvers.orders import lifecycle, payment_hook
+from resolvers.orders import fulfilment, lifecycle, payment_hook, shelves
 from resolvers.orders.errors import OrderErrorCode
 from resolvers.orders.numbers import new_number
 from settings import Settings
@@ -112,7 +118,7 @@ async def request_after_sale(
     now = datetime.now(UTC)
     async with in_transaction():
         order = await lifecycle.lock_order(order_id, user_id=user_id, field_name="orderId")
-        if order.status == OrderStatus.PAID:
+        if order.status in fulfilment.NOT_HANDED_OVER:
             if kind != AfterSaleKind.REFUND_ONLY:
                 raise DomainError(
                     OrderErrorCode.AFTER_SALE_NOT_ALLOWED,
@@ -152,9 +158,22 @@ async def request_after_sale(
         )
         errors: list[DomainError] = []
         planned: list[tuple[OrderLine, int, Decimal]] = []
+        seen: set[int] = set()
         for i, request in enumerate(wanted):
             line = order_lines.get(request.order_line_id)
             path = ["lines", str(i)]
+            if request.order_line_id in seen:
+                # Each entry is checked against what is left of its line, so a line listed
+                # twice would ask for more than was bought.
+                errors.append(
+                    DomainError(
+                        OrderErrorCode.DUPLICATE_LINE,
+                        "This order line is already listed: give its whole quantity once",
+                        field=[*path, "orderLineId"],
+                    )
+                )
+                continue
+            seen.add(request.order_line_id)
             if line is None:
                 errors.append(
                     DomainError(
@@ -255,15 +274,16 @@ async def _lock(after_sale_id: int) -> tuple[AfterSale, Order]:
     return after_sale, order
 
 
-async def _restock(after_sale: AfterSale, staff_id: int, now: datetime) -> None:
-    """Goods of this after-sale back on the shelf, once."""
+async def _restock(after_sale: AfterSale, order: Order, staff_id: int, now: datetime) -> None:
+    """Goods of this after-sale back on the shelf they came from, once."""
     claimed = await AfterSale.filter(id=after_sale.id, restocked_at=None).update(
         restocked_at=now, updated_at=now
     )
     if claimed != 1:
         return
     lines = await AfterSaleLine.filter(after_sale_id=after_sale.id).prefetch_related("order_line")
-    await stock.return_stock(
+    await shelves.return_goods(
+        order,
         [stock.StockLine(line.order_line.sku_id, line.quantity) for line in lines],
         reason=StockChangeReason.RETURNED,
         reference=after_sale.number,
@@ -311,6 +331,14 @@ async def approve(
             raise DomainError(
                 OrderErrorCode.INVALID, "A positive amount in cents", field=["amount"]
             )
+        if refund > after_sale.requested_amount:
+            # What was asked is already capped at what is left of its lines (and of what was
+            # paid), so approvals of every after-sale of a line never add up to more.
+            raise DomainError(
+                OrderErrorCode.REFUND_EXCEEDS_REQUESTED,
+                f"At most the {after_sale.requested_amount} asked for",
+                field=["amount"],
+            )
         committed = await (
             Order.filter(id=order.id)
             .filter(Q(refund_committed__lte=F("paid_amount") - refund))
@@ -356,9 +384,9 @@ async def approve(
             ]
         )
         if not returns_goods:
-            if order.status == OrderStatus.PAID:
-                # Refunded before it left the shop: the goods never left the shelf.
-                await _restock(after_sale, staff_id, now)
+            if order.status in fulfilment.IN_SHOP:
+                # Refunded before it left the shop: the goods never left the shelf or counter.
+                await _restock(after_sale, order, staff_id, now)
             await _create_refund(after_sale, order)
         return after_sale
 
@@ -413,7 +441,7 @@ async def receive_return(*, staff_id: int, after_sale_id: int) -> AfterSale:
         if moved != 1:
             return after_sale
         after_sale.status = AfterSaleStatus.REFUNDING
-        await _restock(after_sale, staff_id, now)
+        await _restock(after_sale, order, staff_id, now)
         await _create_refund(after_sale, order)
         return after_sale
 

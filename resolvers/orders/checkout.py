@@ -8,24 +8,26 @@ the delivery method's fee and reach. Nothing here writes.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import orjson
-from tortoise import connections
 
 from models import Address, DeliveryMethod, ProductStatus, Store
 from resolvers.addresses import service as addresses
 from resolvers.cart.service import cover_image, spec_text
 from resolvers.core.crypto import FieldCipher
 from resolvers.core.errors import DomainError, DomainErrors
+from resolvers.core.sql import fetch, placeholders
 from resolvers.orders import delivery, pricing
 from resolvers.orders.errors import OrderErrorCode
+from resolvers.stores import stock as store_stock
 from settings import Settings
 
 MAX_NOTE_LENGTH = 200
+# Served from one store's shelf (StoreStock), not from the central stock (Sku.stock).
+STORE_SERVED = frozenset({DeliveryMethod.PICKUP, DeliveryMethod.COURIER})
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,35 +99,57 @@ def _priced(sku: SkuRow, quantity: int, cart_line_id: int | None) -> pricing.Pri
 def _line_checks(
     sku: SkuRow | None,
     quantity: int,
-    field_path: list[str],
+    paths: _Paths,
     settings: Settings,
-    held: int = 0,
+    held: int | None = 0,
 ) -> DomainError | None:
+    """`held`: stock a campaign keeps for this order; None = not served from the central
+    stock (a store's shelf is checked once the store is known)."""
     if quantity <= 0:
         return DomainError(
-            OrderErrorCode.INVALID_QUANTITY, "Quantity must be at least 1", field=field_path
+            OrderErrorCode.INVALID_QUANTITY, "Quantity must be at least 1", field=paths.quantity
         )
     if quantity > settings.cart_max_quantity_per_line:
         return DomainError(
             OrderErrorCode.QUANTITY_LIMIT_EXCEEDED,
             f"At most {settings.cart_max_quantity_per_line} of one item per order",
-            field=field_path,
+            field=paths.quantity,
         )
     if sku is None:
-        return DomainError(OrderErrorCode.SKU_NOT_FOUND, "No such SKU", field=field_path)
+        return DomainError(OrderErrorCode.SKU_NOT_FOUND, "No such SKU", field=paths.sku)
     if not (sku.is_active and sku.product.status == ProductStatus.ON_SHELF):
         return DomainError(
             OrderErrorCode.PRODUCT_NOT_AVAILABLE,
             f"{sku.product.title} is no longer on sale",
-            field=field_path,
+            field=paths.sku,
         )
-    if sku.stock + held < quantity:  # `held`: stock a campaign keeps for this order
+    if held is not None and sku.stock + held < quantity:
         return DomainError(
             OrderErrorCode.INSUFFICIENT_STOCK,
             f"Only {max(sku.stock, 0)} of {sku.product.title} left",
-            field=field_path,
+            field=paths.quantity,
         )
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Paths:
+    """Where a line's problems point: a cart line is one entry (["lineIds", "2"]); a buy-now
+    item names its own field (["items", "2", "quantity"])."""
+
+    line: list[str]
+    quantity: list[str]
+    sku: list[str]
+
+    @classmethod
+    def cart_line(cls, i: int) -> _Paths:
+        path = ["lineIds", str(i)]
+        return cls(path, path, path)
+
+    @classmethod
+    def item(cls, i: int) -> _Paths:
+        path = ["items", str(i)]
+        return cls(path, [*path, "quantity"], [*path, "skuId"])
 
 
 # The hot path of placing an order reads with plain SQL: building these through the ORM's
@@ -180,23 +204,12 @@ def _json(value: object) -> object:
     return orjson.loads(value) if isinstance(value, str | bytes) else value
 
 
-def _placeholders(first: int, count: int) -> str:
-    return ", ".join(f"${n}" for n in range(first, first + count))
-
-
-async def _query(sql: str, values: list) -> list[dict]:
-    conn = connections.get("default")
-    if conn.capabilities.dialect == "sqlite":
-        sql = re.sub(r"\$(\d+)", r"?\1", sql)
-    return await conn.execute_query_dict(sql, values)
-
-
 async def _skus(ids: list[int]) -> dict[int, SkuRow]:
     unique = sorted(set(ids))
-    rows = await _query(
+    rows = await fetch(
         # Only constant columns and numbered placeholders are interpolated; values are bound.
         f"SELECT {_SKU_COLUMNS} FROM sku s JOIN product p ON p.id = s.product_id "  # noqa: S608
-        f"WHERE s.id IN ({_placeholders(1, len(unique))})",
+        f"WHERE s.id IN ({placeholders(1, len(unique))})",
         unique,
     )
     return {row["sku_id"]: SkuRow.from_record(row) for row in rows}
@@ -210,13 +223,42 @@ async def _cart(user_id: int, line_ids: tuple[int, ...] | None) -> list[tuple[in
         "WHERE c.user_id = $1 "
     )
     if line_ids is None:
-        rows = await _query(sql + "AND c.selected ORDER BY c.id DESC", [user_id])
+        rows = await fetch(sql + "AND c.selected ORDER BY c.id DESC", [user_id])
     else:
         unique = sorted(set(line_ids))
-        rows = await _query(
-            sql + f"AND c.id IN ({_placeholders(2, len(unique))})", [user_id, *unique]
+        rows = await fetch(
+            sql + f"AND c.id IN ({placeholders(2, len(unique))})", [user_id, *unique]
         )
     return [(row["line_id"], row["quantity"], SkuRow.from_record(row)) for row in rows]
+
+
+def _duplicates(request: CheckoutRequest) -> list[DomainError]:
+    """The same SKU (or cart line) twice would add up past the per-line cap and count twice:
+    each may appear once per order."""
+    errors = []
+    seen: set[int] = set()
+    for i, item in enumerate(request.items or ()):
+        if item.sku_id in seen:
+            errors.append(
+                DomainError(
+                    OrderErrorCode.DUPLICATE_SKU,
+                    "Each SKU once per order: put the whole quantity on one item",
+                    field=["items", str(i), "skuId"],
+                )
+            )
+        seen.add(item.sku_id)
+    seen.clear()
+    for i, line_id in enumerate(request.line_ids or ()):
+        if line_id in seen:
+            errors.append(
+                DomainError(
+                    OrderErrorCode.DUPLICATE_LINE,
+                    "Each cart line once per order",
+                    field=["lineIds", str(i)],
+                )
+            )
+        seen.add(line_id)
+    return errors
 
 
 async def _lines(
@@ -226,44 +268,49 @@ async def _lines(
     settings: Settings,
     held: dict[int, int] | None = None,
 ) -> tuple[list[pricing.PricedLine], list[list[str]]]:
+    central = request.delivery_method not in STORE_SERVED
     errors: list[DomainError] = []
     lines: list[pricing.PricedLine] = []
     fields: list[list[str]] = []
-    wanted: list[tuple[int | None, int, SkuRow | None, list[str]]] = []
+    wanted: list[tuple[int | None, int, SkuRow | None, _Paths]] = []
+    if request.items is not None and request.line_ids is not None:
+        raise DomainError(
+            OrderErrorCode.INVALID, "Give lineIds or items, not both", field=["items"]
+        )
+    if duplicates := _duplicates(request):
+        raise DomainErrors(duplicates)
     if request.items is not None:
-        if request.line_ids is not None:
-            raise DomainError(
-                OrderErrorCode.INVALID, "Give lineIds or items, not both", field=["items"]
-            )
         skus = await _skus([i.sku_id for i in request.items]) if request.items else {}
         wanted = [
-            (None, item.quantity, skus.get(item.sku_id), ["items", str(i)])
+            (None, item.quantity, skus.get(item.sku_id), _Paths.item(i))
             for i, item in enumerate(request.items)
         ]
     elif request.line_ids is None:
         cart = await _cart(user_id, None)
-        wanted = [(lid, q, sku, ["lineIds", str(i)]) for i, (lid, q, sku) in enumerate(cart)]
+        wanted = [(lid, q, sku, _Paths.cart_line(i)) for i, (lid, q, sku) in enumerate(cart)]
     else:
         by_id = {lid: (q, sku) for lid, q, sku in await _cart(user_id, request.line_ids)}
         for i, line_id in enumerate(request.line_ids):
-            path = ["lineIds", str(i)]
+            paths = _Paths.cart_line(i)
             if line_id not in by_id:
                 # Another shopper's cart line is just as missing.
                 errors.append(
-                    DomainError(OrderErrorCode.LINE_NOT_FOUND, "No such cart line", field=path)
+                    DomainError(
+                        OrderErrorCode.LINE_NOT_FOUND, "No such cart line", field=paths.line
+                    )
                 )
             else:
                 quantity, sku = by_id[line_id]
-                wanted.append((line_id, quantity, sku, path))
-    for line_id, quantity, sku, path in wanted:
-        held_here = (held or {}).get(sku.id, 0) if sku is not None else 0
-        problem = _line_checks(sku, quantity, path, settings, held_here)
+                wanted.append((line_id, quantity, sku, paths))
+    for line_id, quantity, sku, paths in wanted:
+        held_here = (held or {}).get(sku.id, 0) if sku is not None and central else 0
+        problem = _line_checks(sku, quantity, paths, settings, held_here if central else None)
         if problem:
             errors.append(problem)
         else:
             assert sku is not None
             lines.append(_priced(sku, quantity, line_id))
-            fields.append(path)
+            fields.append(paths.quantity)
     if errors:
         raise DomainErrors(errors)
     if not lines:
@@ -281,7 +328,7 @@ async def _lines(
 
 async def _address(*, user_id: int, address_id: int | None) -> Address:
     if address_id is None:
-        rows = await _query(
+        rows = await fetch(
             "SELECT * FROM address WHERE user_id = $1 AND is_default ORDER BY id DESC LIMIT 1",
             [user_id],
         )
@@ -295,6 +342,57 @@ async def _address(*, user_id: int, address_id: int | None) -> Address:
     if address is None:
         raise DomainError(OrderErrorCode.ADDRESS_NOT_FOUND, "No such address", field=["addressId"])
     return address
+
+
+def store_needs(lines: list[pricing.PricedLine], held: dict[int, int]) -> dict[int, int]:
+    """SKU id -> units a store must hand over: the lines less what a campaign holds."""
+    needs: dict[int, int] = {}
+    for line in lines:
+        needs[line.sku_id] = needs.get(line.sku_id, 0) + line.quantity
+    return {
+        sku_id: quantity - held.get(sku_id, 0)
+        for sku_id, quantity in needs.items()
+        if quantity > held.get(sku_id, 0)
+    }
+
+
+async def store_shortages(
+    store_id: int, lines: list[pricing.PricedLine], held: dict[int, int]
+) -> dict[int, int]:
+    """SKU id -> units the store holds, for each SKU it holds too few of."""
+    needs = store_needs(lines, held)
+    have = await store_stock.store_quantities(store_ids=[store_id], sku_ids=needs)
+    return {
+        sku_id: have.get((store_id, sku_id), 0)
+        for sku_id, quantity in needs.items()
+        if have.get((store_id, sku_id), 0) < quantity
+    }
+
+
+async def _stocked_stores(
+    stores: list[Store], lines: list[pricing.PricedLine], held: dict[int, int]
+) -> list[Store]:
+    needs = store_needs(lines, held)
+    have = await store_stock.store_quantities(store_ids=[s.id for s in stores], sku_ids=needs)
+    return [
+        store
+        for store in stores
+        if all(have.get((store.id, sku_id), 0) >= q for sku_id, q in needs.items())
+    ]
+
+
+def _raise_shortages(checkout: Checkout, shortages: dict[int, int]) -> None:
+    errors = [
+        DomainError(
+            OrderErrorCode.INSUFFICIENT_STOCK,
+            f"Only {max(shortages[line.sku_id], 0)} of {line.title} left at this store",
+            field=path,
+        )
+        for line, path in zip(checkout.quote.lines, checkout.line_fields, strict=True)
+        if line.sku_id in shortages
+    ]
+    if errors:
+        raise DomainErrors(errors)
 
 
 async def build_checkout(
@@ -312,12 +410,8 @@ async def build_checkout(
         raise DomainError(
             OrderErrorCode.INVALID, f"At most {MAX_NOTE_LENGTH} characters", field=["note"]
         )
-    lines, fields = await _lines(
-        user_id=user_id,
-        request=request,
-        settings=settings,
-        held=hold.held_stock if hold is not None else None,
-    )
+    held = hold.held_stock if hold is not None else {}
+    lines, fields = await _lines(user_id=user_id, request=request, settings=settings, held=held)
     quote = pricing.Quote(user_id=user_id, delivery_method=request.delivery_method, lines=lines)
     checkout = Checkout(request=request, quote=quote, line_fields=fields)
     if hold is not None:
@@ -336,6 +430,7 @@ async def build_checkout(
             raise DomainError(OrderErrorCode.STORE_NOT_FOUND, "No such store", field=["storeId"])
         checkout.store = store
         quote.shipping_fee = pricing.ZERO
+        _raise_shortages(checkout, await store_shortages(store.id, quote.lines, held))
         return checkout
 
     checkout.address = await _address(user_id=user_id, address_id=request.address_id)
@@ -357,6 +452,10 @@ async def build_checkout(
     route = delivery.courier_route(
         stores, address.latitude, address.longitude, store_id=request.store_id
     )
+    if route is not None and request.store_id is None:
+        # The nearest store in reach that holds every line; else the nearest says what's short.
+        stocked = await _stocked_stores(stores, quote.lines, held)
+        route = delivery.courier_route(stocked, address.latitude, address.longitude) or route
     if route is None:
         raise DomainError(
             OrderErrorCode.OUT_OF_DELIVERY_RANGE,
@@ -364,6 +463,7 @@ async def build_checkout(
             field=["addressId"],
         )
     checkout.store = route.store
+    _raise_shortages(checkout, await store_shortages(route.store.id, quote.lines, held))
     checkout.courier_distance_m = route.distance_m
     checkout.courier_eta = route.eta(now, settings)
     quote.shipping_fee = pricing.money(settings.courier_fee)

@@ -15,18 +15,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from models import Store
+from resolvers.core.geo import distance_m
 from settings import Settings
 
-EARTH_RADIUS_M = 6_371_000.0
 ZERO = Decimal("0.00")
-
-
-def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Haversine distance in metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def express_fee(goods_total: Decimal, settings: Settings) -> Decimal:

@@ -7,6 +7,8 @@ class OrderErrorCode(StrEnum):
     # checkout and placing orders
     NOTHING_TO_CHECK_OUT = "NOTHING_TO_CHECK_OUT"
     LINE_NOT_FOUND = "LINE_NOT_FOUND"
+    DUPLICATE_LINE = "DUPLICATE_LINE"  # one cart line (or, in after-sales, order line) twice
+    DUPLICATE_SKU = "DUPLICATE_SKU"  # one SKU twice in buy-now items
     INVALID_QUANTITY = "INVALID_QUANTITY"
     QUANTITY_LIMIT_EXCEEDED = "QUANTITY_LIMIT_EXCEEDED"
     SKU_NOT_FOUND = "SKU_NOT_FOUND"
@@ -21,6 +23,7 @@ class OrderErrorCode(StrEnum):
     IDEMPOTENCY_KEY_INVALID = "IDEMPOTENCY_KEY_INVALID"
     IDEMPOTENCY_MISMATCH = "IDEMPOTENCY_MISMATCH"
     TOTAL_CHANGED = "TOTAL_CHANGED"
+    TOO_MANY_UNPAID_ORDERS = "TOO_MANY_UNPAID_ORDERS"
     INVALID = "INVALID"
     # the order's life
     NOT_FOUND = "NOT_FOUND"
@@ -34,3 +37,7 @@ class OrderErrorCode(StrEnum):
     QUANTITY_EXCEEDS_REFUNDABLE = "QUANTITY_EXCEEDS_REFUNDABLE"
     REFUND_EXCEEDS_PAID = "REFUND_EXCEEDS_PAID"
     REFUND_NOT_FOUND = "REFUND_NOT_FOUND"
+    REFUND_EXCEEDS_REQUESTED = "REFUND_EXCEEDS_REQUESTED"  # more than the after-sale asked for
+    # goods held back from fulfilment (resolvers/orders/fulfilment.py)
+    AFTER_SALE_OPEN = "AFTER_SALE_OPEN"  # a refund-only request waits for staff
+    ORDER_REFUNDED = "ORDER_REFUNDED"  # every unit was refunded: nothing to send

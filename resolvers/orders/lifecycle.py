@@ -7,6 +7,9 @@ an OutboxEvent in the caller's transaction. Applying a transition whose target i
 the order's status changes nothing and succeeds (retries are safe); any other transition
 from a status not in its sources is an ILLEGAL_TRANSITION error.
 
+The ways goods leave the shop (SENDS_GOODS) are also refused while a refund-only
+after-sale holds them back (resolvers/orders/fulfilment.py).
+
 Callers lock the order first (`lock_order`), call `apply`, run their side effects when
 `changed` is true (that is what makes them happen exactly once), commit, then publish the
 returned events.
@@ -33,6 +36,7 @@ from models import (
 from resolvers.catalog import sales
 from resolvers.core import outbox
 from resolvers.core.errors import DomainError
+from resolvers.orders import fulfilment
 from resolvers.orders.errors import OrderErrorCode
 
 S = OrderStatus
@@ -99,13 +103,21 @@ RULES: dict[OrderAction, Rule] = {
     OrderAction.PICK_UP: Rule(
         frozenset({S.READY_FOR_PICKUP}), S.COMPLETED, "picked up", "completed_at"
     ),
+    # In transit too: a refund-only after-sale may give back a lost parcel's money.
     OrderAction.REFUND: Rule(
-        frozenset({S.PAID, S.READY_FOR_PICKUP, S.DELIVERED, S.COMPLETED}),
+        frozenset(
+            {S.PAID, S.READY_FOR_PICKUP, S.SHIPPED, S.OUT_FOR_DELIVERY, S.DELIVERED, S.COMPLETED}
+        ),
         S.REFUNDED,
         "refunded",
         "refunded_at",
     ),
 }
+
+# The ways goods leave the shop (or the counter): held back while they are being refunded.
+SENDS_GOODS = frozenset(
+    {OrderAction.SHIP, OrderAction.SEND_OUT, OrderAction.MARK_READY, OrderAction.PICK_UP}
+)
 
 # Every (from, to) pair the order life allows; tests check the machine against it.
 LEGAL_MOVES: frozenset[tuple[OrderStatus, OrderStatus]] = frozenset(
@@ -189,7 +201,10 @@ async def record(
 
 
 def check(order: Order, action: OrderAction) -> bool:
-    """True when the transition is to be applied, False when it already was.
+    """True when the transition is to be applied; False when the order already has the
+    action's target status, however it got there (sources and delivery method are then not
+    checked: PICK_UP and CONFIRM_RECEIPT both end in COMPLETED, so either is a no-op on any
+    completed order).
 
     Raises ILLEGAL_TRANSITION when the order's status (or delivery method) does not allow it.
     """
@@ -221,6 +236,10 @@ async def apply(
     """Apply a transition to a locked order (see the module docstring)."""
     if not check(order, action):
         return Change(order=order, changed=False)
+    if action in SENDS_GOODS:
+        hold = await fulfilment.hold_on(order.id)
+        if hold is not None:
+            raise DomainError(OrderErrorCode(hold.code), hold.message)
     rule = RULES[action]
     now = now or datetime.now(UTC)
     values: dict[str, Any] = dict(updates or {})

@@ -42,7 +42,9 @@ from graph.types.orders import (
     Refund,
     RefundRetryPayload,
 )
+from resolvers.core import shopper_limits
 from resolvers.core.errors import DomainErrors
+from resolvers.core.shopper_limits import ShopperAction
 from resolvers.orders import after_sales, payment_hook, service
 from resolvers.orders.lifecycle import OrderAction
 
@@ -86,10 +88,12 @@ class OrderMutations:
     )
     async def order_create(self, info: Info, input: OrderCreateInput) -> OrderCreatePayload:
         ctx = info.context
+        user_id = ctx.require_user().user_id
+        await shopper_limits.hit(ctx.state, ShopperAction.ORDER_CREATE, user_id)
         return await run_mutation(
             service.create_order(
                 state=ctx.state,
-                user_id=ctx.require_user().user_id,
+                user_id=user_id,
                 request=input.to_request(),
                 idempotency_key=input.idempotency_key,
                 expected_total=parse_amount(input.expected_total, "expectedTotal"),
@@ -132,10 +136,12 @@ class OrderMutations:
         self, info: Info, input: AfterSaleRequestInput
     ) -> AfterSaleRequestPayload:
         ctx = info.context
+        user_id = ctx.require_user().user_id
+        await shopper_limits.hit(ctx.state, ShopperAction.AFTER_SALE_REQUEST, user_id)
         return await run_mutation(
             after_sales.request_after_sale(
                 settings=ctx.state.settings,
-                user_id=ctx.require_user().user_id,
+                user_id=user_id,
                 order_id=decode_id(input.order_id, expected="Order", field="orderId"),
                 kind=input.kind,
                 lines=input.line_requests(),
@@ -157,7 +163,9 @@ class OrderMutations:
             raise BadUserInput(f"1 to {MAX_ITEMS} shipments", field=["shipments"])
         requests = [
             service.ShipRequest(
-                order_id=decode_id(s.order_id, expected="Order", field=f"shipments.{i}.orderId"),
+                order_id=decode_id(
+                    s.order_id, expected="Order", field=["shipments", str(i), "orderId"]
+                ),
                 carrier=s.carrier,
                 tracking_number=s.tracking_number,
             )

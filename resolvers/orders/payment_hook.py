@@ -39,11 +39,18 @@ currency="CNY", paid_at=None) -> PaymentOutcome``
     The provider says this attempt failed for good (card declined, ...). PENDING -> FAILED;
     the order keeps waiting for payment until its deadline (the shopper may try again).
 
+``record_payment_attempt_failure(*, out_trade_no, reason) -> Payment``
+    One try of a still-open attempt failed (a declined card the shopper may replace on
+    the same Stripe PaymentIntent). Records ``last_failure`` / ``last_failed_at``; the
+    attempt stays PENDING, so a retry resumes it and the close timer still closes it at
+    the provider before the order closes.
+
 ``record_refund_result(*, state, out_refund_no, succeeded, provider_refund_id=None,
 failure_reason="") -> Refund``
     A refund finished. SUCCEEDED adds it to ``order.refunded_amount`` (never above what
-    was paid), marks its after-sale REFUNDED and, when everything paid is back, moves the
-    order to REFUNDED. FAILED records the reason; staff may ``retry_refund`` it. A result
+    was paid), marks its after-sale REFUNDED and, when everything paid is back (or, before
+    hand-over, every unit was refunded and no after-sale is still open), moves the order to
+    REFUNDED. FAILED records the reason; staff may ``retry_refund`` it. A result
     for a refund that already succeeded changes nothing.
 
 Outbound: refunds to execute.
@@ -64,11 +71,11 @@ Before the close timer closes an order that has a PENDING payment with provider 
 calls ``CLOSE_GATES[p](payment)`` (no gate registered: close straight away). The gate
 closes the trade at the provider (WeChat: close-order API) and answers a ``CloseVerdict``:
 ``CLOSE`` (the provider closed it: close the order), ``KEEP_OPEN`` (the provider could not
-be reached or is still deciding: try again next sweep), or ``Paid(...)`` (the provider says
-it was paid: the timer records the payment exactly as ``record_payment_success`` would,
-in its own transaction, instead of closing). A gate runs while the timer holds the order's
-row lock, so it must not call the inbound functions above itself (they would wait for
-that lock); it returns its verdict instead.
+be reached or is still deciding: ask again at the order's ``close_next_attempt_at``, later
+each time), or ``Paid(...)`` (the provider says it was paid: the timer records it through
+``record_payment_success`` instead of closing). A gate runs with no transaction open and no
+lock held (it waits on the network); the timer then locks the order again and closes it
+only if it still awaits payment, so a notification that arrived meanwhile wins.
 """
 
 from __future__ import annotations
@@ -99,7 +106,7 @@ from models import (
 )
 from resolvers.core.errors import DomainError
 from resolvers.core.state import AppState
-from resolvers.orders import lifecycle, pricing
+from resolvers.orders import fulfilment, lifecycle, pricing
 from resolvers.orders.errors import OrderErrorCode
 from resolvers.orders.lifecycle import PAYMENT_PROVIDER, SYSTEM, OrderAction
 
@@ -332,6 +339,18 @@ async def record_payment_failure(*, out_trade_no: str, reason: str) -> Payment:
         return payment
 
 
+async def record_payment_attempt_failure(*, out_trade_no: str, reason: str) -> Payment:
+    # One conditional UPDATE of the payment row alone: no order lock needed.
+    await Payment.filter(out_trade_no=out_trade_no, status=PaymentStatus.PENDING).update(
+        last_failure=reason[:64], last_failed_at=datetime.now(UTC)
+    )
+    payment = await Payment.get_or_none(out_trade_no=out_trade_no)
+    if payment is None:
+        raise PaymentRejected(PaymentRejectReason.UNKNOWN_PAYMENT, f"no payment {out_trade_no!r}")
+    logger.info("payment %s: a try failed (%s)", out_trade_no, reason[:64])
+    return payment
+
+
 # --- outbound: refunds ------------------------------------------------------------------------
 
 
@@ -416,9 +435,8 @@ async def _after_sale_refunded(order: Order, refund: Refund, now: datetime) -> l
         await AfterSale.filter(id=refund.after_sale_id, status=AfterSaleStatus.REFUNDING).update(
             status=AfterSaleStatus.REFUNDED, refunded_at=now, updated_at=now
         )
-    if (
-        order.refunded_amount >= order.paid_amount
-        and order.status in lifecycle.RULES[OrderAction.REFUND].sources
+    if order.status in lifecycle.RULES[OrderAction.REFUND].sources and (
+        order.refunded_amount >= order.paid_amount or await fulfilment.nothing_left_to_send(order)
     ):
         change = await lifecycle.apply(
             order, OrderAction.REFUND, actor=SYSTEM, note=f"refund {refund.out_refund_no}"

@@ -3,9 +3,10 @@
 Placing (`create_order`) is idempotent per (shopper, idempotency key), Stripe's way: the
 same key with the same request returns the order it made; the same key with a different
 request is IDEMPOTENCY_MISMATCH. Concurrent duplicates meet at the unique constraint on
-(user_id, idempotency_key): the order row is inserted first in the transaction, so every
-duplicate blocks on the winner's uncommitted index entry, fails with a unique violation
-once the winner commits, rolls back everything it did, and answers with the winner's order.
+(user_id, idempotency_key): the transaction takes the shopper's row lock and then inserts
+the order row, so every duplicate waits for the winner, fails with a unique violation once
+the winner commits, rolls back everything it did, and answers with the winner's order.
+The same lock makes the cap on a shopper's unpaid orders exact under concurrency.
 Stock is taken last, so the hot SKU rows stay locked only for the end of the transaction.
 """
 
@@ -35,6 +36,7 @@ from models import (
     Shipment,
     StockChangeReason,
     Store,
+    User,
 )
 from resolvers.addresses.service import AddressData, phone_index, validate_address
 from resolvers.catalog import stock
@@ -43,11 +45,12 @@ from resolvers.core.errors import DomainError, DomainErrors
 from resolvers.core.pagination import Page, SortKey, paginate
 from resolvers.core.state import AppState
 from resolvers.orders import checkout as checkout_rules
-from resolvers.orders import delivery, lifecycle, pricing
+from resolvers.orders import delivery, lifecycle, pricing, shelves
 from resolvers.orders.checkout import Checkout, CheckoutRequest
 from resolvers.orders.errors import OrderErrorCode
 from resolvers.orders.lifecycle import Actor, OrderAction
 from resolvers.orders.numbers import new_number
+from resolvers.stores import stock as store_stock
 from settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -153,6 +156,9 @@ async def create_order(
     number = new_number(now)
     try:
         async with in_transaction():
+            # Serialises the shopper's placements for the unpaid-order cap. First, like the
+            # cart's and the address book's lock of the same row, so they cannot deadlock.
+            await User.filter(id=user_id).select_for_update(no_key=True).only("id").first()
             order = await Order.create(
                 number=number,
                 user_id=user_id,
@@ -199,16 +205,52 @@ async def create_order(
                 await hold.on_placed(order)
             if checkout.cart_line_ids:
                 await CartLine.filter(user_id=user_id, id__in=checkout.cart_line_ids).delete()
-            event = await lifecycle.record(order, actor=customer(user_id))
+            events = [await lifecycle.record(order, actor=customer(user_id))]
+            if quote.total > 0:  # a free order is paid at once: it holds nothing unpaid
+                await _within_unpaid_cap(user_id, settings.order_max_unpaid_per_user)
             await _take_stock(order, checkout, held=hold.held_stock if hold is not None else {})
+            if quote.total <= 0:
+                events += await _paid_at_once(order)
     except IntegrityError:
         # A concurrent request with the same key won the unique constraint.
         existing = await _by_key(user_id, key)
         if existing is None:
             raise
         return _replay(existing, fingerprint)
-    await state.events.publish([event])
+    await state.events.publish(events)
     return order
+
+
+async def _paid_at_once(order: Order) -> list:
+    """Nothing to pay (free gifts, a discount covering everything): no provider takes a
+    zero amount, so the order is paid now, in its own transaction, by the system."""
+    change = await lifecycle.apply(
+        order,
+        OrderAction.PAY,
+        actor=lifecycle.SYSTEM,
+        updates={"paid_amount": pricing.ZERO},
+        note="nothing to pay",
+    )
+    if change.changed:
+        await pricing.confirm_benefits(order)  # as a provider's payment would
+    return change.events
+
+
+async def _within_unpaid_cap(user_id: int, cap: int) -> None:
+    """Refuse an order beyond the shopper's cap of unpaid ones (they hold stock). Runs
+    under the shopper's row lock taken when the transaction began, so each placement counts
+    the ones committed before it; and after the order row is inserted, so a retried key
+    still meets its order at the unique constraint first."""
+    unpaid = await (
+        Order.filter(user_id=user_id, status=OrderStatus.PENDING_PAYMENT)
+        .limit(cap + 1)  # this order included; no need to count further
+        .values_list("id", flat=True)
+    )
+    if len(unpaid) > cap:
+        raise DomainError(
+            OrderErrorCode.TOO_MANY_UNPAID_ORDERS,
+            f"You have {cap} orders awaiting payment; pay or cancel one first",
+        )
 
 
 def _not_held(pairs: list[tuple[int, int]], held: dict[int, int]) -> list[stock.StockLine]:
@@ -229,12 +271,15 @@ async def _take_stock(order: Order, checkout: Checkout, *, held: dict[int, int])
     if not to_take:
         return
     try:
-        await stock.take_stock(
-            to_take,
-            reason=StockChangeReason.ORDER_PLACED,
-            reference=order.number,
-            actor_id=order.user_id,
-        )
+        if order.delivery_method in checkout_rules.STORE_SERVED and order.store_id is not None:
+            await store_stock.take_store_stock(store_id=order.store_id, lines=to_take)
+        else:
+            await stock.take_stock(
+                to_take,
+                reason=StockChangeReason.ORDER_PLACED,
+                reference=order.number,
+                actor_id=order.user_id,
+            )
     except stock.InsufficientStock as exc:
         errors = []
         for shortage in exc.shortages:
@@ -259,10 +304,9 @@ async def release_order(order: Order) -> None:
     lines = await OrderLine.filter(order_id=order.id).values_list("sku_id", "quantity")
     # Stock a campaign holds goes back through the campaign (release_benefits), not here.
     to_return = _not_held(list(lines), await pricing.held_stock(order))
-    if to_return:
-        await stock.return_stock(
-            to_return, reason=StockChangeReason.ORDER_RELEASED, reference=order.number
-        )
+    await shelves.return_goods(
+        order, to_return, reason=StockChangeReason.ORDER_RELEASED, reference=order.number
+    )
     await pricing.release_benefits(order)
     await Payment.filter(order_id=order.id, status=PaymentStatus.PENDING).update(
         status=PaymentStatus.CLOSED, updated_at=datetime.now(UTC)

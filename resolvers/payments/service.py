@@ -10,7 +10,9 @@ other half: it talks to the providers (`resolvers/payments/providers/`) and call
 Exactly once: a notification is verified, de-duplicated on the provider's event id
 (`ProcessedEvent`), checked against our payment (amount, currency, out_trade_no), and
 applied through the guarded PENDING_PAYMENT -> PAID transition with the provider's
-transaction id unique; any replay or race ends as ALREADY_RECORDED.
+transaction id unique. A replayed event answers DUPLICATE; another success for an attempt
+already paid by the same transaction (a race, a second event) changes nothing
+(ALREADY_RECORDED); one naming another transaction is refused (TRANSACTION_CONFLICT).
 """
 
 from __future__ import annotations
@@ -67,8 +69,9 @@ logger = logging.getLogger(__name__)
 # A payment whose notification has not come this long after it was ordered is asked about.
 RECONCILE_AFTER = timedelta(minutes=2)
 RECONCILE_EVERY = timedelta(minutes=2)
-# A refund PROCESSING this long is sent again (same out_refund_no: the provider answers with
-# the same refund, so this is how a lost answer or notification is recovered).
+# A refund PROCESSING this long goes back to the queue and is sent again (same out_refund_no:
+# the provider answers with the same refund) or, once we hold its refund id, queried; this
+# is how a lost answer or notification is recovered.
 REFUND_RESEND_AFTER = timedelta(minutes=5)
 
 # Each start may call a provider; a shopper needs a handful, a script would want thousands.
@@ -118,6 +121,13 @@ async def create_payment(
 
 
 async def _start(*, provider: PaymentProvider, user_id: int, order_id: int) -> PaymentStart:
+    # Zero-total orders are paid when placed; one left awaiting payment (placed before that)
+    # has nothing a provider could take (they refuse 0), so no attempt is opened for it.
+    total = await Order.filter(id=order_id, user_id=user_id).values_list("total", flat=True)
+    if total and total[0] <= 0:
+        raise DomainError(
+            PaymentErrorCode.ORDER_NOT_PAYABLE, "This order has nothing to pay", field=["orderId"]
+        )
     payment = await _open_payment(user_id=user_id, order_id=order_id, provider=provider.name)
     order = await Order.get(id=payment.order_id)
     now = datetime.now(UTC)
@@ -274,6 +284,12 @@ async def _apply(*, state: AppState, note: Notification) -> NotifyResult:
             out_trade_no=payment.out_trade_no, reason=note.event_type
         )
         return NotifyResult.APPLIED
+    if note.kind == NotificationKind.PAYMENT_ATTEMPT_FAILED:
+        payment = await _payment_of(note)
+        await payment_hook.record_payment_attempt_failure(
+            out_trade_no=payment.out_trade_no, reason=note.extra.get("failure", note.event_type)
+        )
+        return NotifyResult.APPLIED
     # refunds
     refund = await Refund.get_or_none(out_refund_no=note.out_refund_no or "").select_related(
         "payment"
@@ -357,7 +373,7 @@ def close_gate(providers: PaymentProviders) -> payment_hook.CloseGate:
                 paid_at=trade.paid_at,
             )
         if trade.state in (TradeState.CLOSED, TradeState.NOT_FOUND, TradeState.FAILED):
-            # In the timer's transaction: rolled back with it if the close does not happen.
+            # True whatever the order does next: this attempt can take no money any more.
             await Payment.filter(id=payment.id).update(provider_closed_at=datetime.now(UTC))
             return payment_hook.CloseVerdict.CLOSE
         return payment_hook.CloseVerdict.KEEP_OPEN  # e.g. a Stripe charge still processing
@@ -377,8 +393,8 @@ async def reconcile_pending_payments(state: AppState, *, limit: int = 50) -> int
     """Settle attempts whose notification never came (a lost notification must not leave a
     paid order unpaid, nor an open trade behind a dead order). For an order still awaiting
     payment, ask the provider; for one that no longer does (cancelled, closed, paid by
-    another attempt), close the trade there: money that arrived anyway is booked and, the
-    order being dead, refunded. Several workers may run it: each locks its batch with
+    another attempt), close the trade there: money that arrived anyway is booked and
+    refunded whole (a late or a duplicate payment). Several workers may run it: each locks its batch with
     SKIP LOCKED and stamps `checked_at`."""
     now = datetime.now(UTC)
     async with in_transaction():

@@ -18,10 +18,11 @@ from tortoise.transactions import in_transaction
 from models import Sku, Store, StoreStock
 from resolvers.catalog import audit
 from resolvers.core.errors import DomainError, DomainErrors
+from resolvers.core.geo import EARTH_RADIUS_M, distance_m
 from resolvers.core.pagination import Page, SortKey, check_page_size, decode_cursor, encode_cursor
+from resolvers.stores import stock as store_stock
 from resolvers.stores.errors import StoreErrorCode
 
-EARTH_RADIUS_M = 6_371_008.8
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 NAME_MAX = 64
@@ -29,13 +30,6 @@ ADDRESS_MAX = 255
 PHONE_MAX = 32
 RADIUS_MAX_M = 100_000
 QUANTITY_MAX = 1_000_000_000
-
-
-def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
 def check_position(latitude: float, longitude: float, *, path: list[str]) -> list[DomainError]:
@@ -266,13 +260,13 @@ async def set_store_stock(
         errors.append(DomainError(StoreErrorCode.NOT_FOUND, "SKU not found", field=["skuId"]))
     _raise(errors)
     async with in_transaction():
-        row = await StoreStock.filter(store_id=store_id, sku_id=sku_id).select_for_update().first()
-        before = row.quantity if row else 0
-        if row is None:
-            row = await StoreStock.create(store_id=store_id, sku_id=sku_id, quantity=quantity)
-        else:
-            row.quantity = quantity
-            await row.save(update_fields=["quantity", "updated_at"])
+        # Upsert first: a concurrent first write of this row waits here instead of failing
+        # on the unique key, and the row lock below orders the audit's before/after.
+        await store_stock.ensure_row(store_id=store_id, sku_id=sku_id)
+        row = await StoreStock.filter(store_id=store_id, sku_id=sku_id).select_for_update().get()
+        before = row.quantity
+        row.quantity = quantity
+        await row.save(update_fields=["quantity", "updated_at"])
         await audit.record(
             actor_id=actor_id,
             action="store.stock_set",

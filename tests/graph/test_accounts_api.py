@@ -385,3 +385,55 @@ async def test_node_hides_other_users(customer_api, make_user, staff_api, custom
     ] == customer.nickname
     assert (await customer_api.execute(query, {"id": other_id}))["node"] is None
     assert (await staff_api.execute(query, {"id": other_id}))["node"]["nickname"] == other.nickname
+
+
+async def test_failures_from_one_address_do_not_lock_out_another(
+    http, staff_with_password, settings
+):
+    attacker = GraphQLClient(http)
+    for _ in range(settings.login_max_failures + 2):
+        response = await attacker.post(
+            STAFF_LOGIN,
+            {"username": staff_with_password.username, "password": "guess"},
+            headers={"X-Forwarded-For": "203.0.113.9"},
+        )
+        assert response.status_code == 200
+
+    from_office = await http.post(
+        "/graphql",
+        json={
+            "query": STAFF_LOGIN,
+            "variables": {"username": staff_with_password.username, "password": STAFF_PASSWORD},
+        },
+        headers={"X-Forwarded-For": "198.51.100.7"},
+    )
+
+    assert from_office.json()["data"]["staffLogin"]["errors"] == []
+
+
+@pytest.mark.parametrize("change", ["disabled", "demoted"])
+async def test_staff_tokens_stop_working_when_the_account_changes(
+    http, staff_with_password, token_for, change
+):
+    staff = GraphQLClient(http, token_for(staff_with_password))
+    assert (await staff.execute(ME))["me"]["role"] == "STAFF"
+
+    if change == "disabled":
+        await User.filter(id=staff_with_password.id).update(is_active=False)
+    else:
+        await User.filter(id=staff_with_password.id).update(role=Role.CUSTOMER)
+    response = await staff.post(ME)
+
+    assert response.status_code == 401
+    assert codes(response.json()["errors"]) == ["UNAUTHENTICATED"]
+
+
+async def test_a_staff_access_token_ends_with_logout(api, staff_with_password):
+    login = await staff_login(api, staff_with_password.username, STAFF_PASSWORD)
+    session = GraphQLClient(api.http, login["tokens"]["accessToken"])
+
+    await session.execute(LOGOUT, {"token": login["tokens"]["refreshToken"]})
+    response = await session.post(ME)
+
+    assert response.status_code == 401
+    assert codes(response.json()["errors"]) == ["UNAUTHENTICATED"]

@@ -91,7 +91,7 @@ async def test_a_full_refund_through_the_api(customer_api, staff_api, shop, cust
     assert [(r["status"], r["reason"]) for r in shown["refunds"]] == [("SUCCEEDED", "AFTER_SALE")]
 
 
-async def test_an_approval_above_what_was_paid_is_refused(customer_api, staff_api, shop, customer):
+async def test_an_approval_above_what_was_asked_is_refused(customer_api, staff_api, shop, customer):
     order = await shop.order_in(customer, OrderStatus.DELIVERED, await shop.sku(price="120.00"))
     asked = (
         await customer_api.execute(
@@ -107,7 +107,7 @@ async def test_an_approval_above_what_was_paid_is_refused(customer_api, staff_ap
     )["afterSaleApprove"]
 
     assert [(e["code"], e["field"]) for e in payload["errors"]] == [
-        ("REFUND_EXCEEDS_PAID", ["amount"])
+        ("REFUND_EXCEEDS_REQUESTED", ["amount"])
     ]
     assert await Refund.all().count() == 0
 
@@ -162,3 +162,51 @@ async def test_after_sales_are_private_and_staff_decide(
         "FORBIDDEN"
     ]
     assert codes(await customer_api.errors(LIST)) == ["FORBIDDEN"]
+
+
+async def test_a_line_listed_twice_is_a_payload_error(customer_api, shop, customer):
+    order = await shop.order_in(customer, OrderStatus.DELIVERED, await shop.sku(), quantity=2)
+    (line,) = await OrderLine.filter(order_id=order.id)
+    entry = {"orderLineId": gid("OrderLine", line.id), "quantity": 2}
+
+    payload = (
+        await customer_api.execute(
+            REQUEST,
+            {
+                "input": {
+                    "orderId": gid("Order", order.id),
+                    "kind": "REFUND_ONLY",
+                    "lines": [entry, entry],
+                    "reason": "broken",
+                }
+            },
+        )
+    )["afterSaleRequest"]
+
+    assert payload["afterSale"] is None
+    assert [(e["code"], e["field"]) for e in payload["errors"]] == [
+        ("DUPLICATE_LINE", ["lines", "1", "orderLineId"])
+    ]
+
+
+async def test_a_malformed_line_id_names_its_list_path(customer_api, shop, customer):
+    order = await shop.order_in(customer, OrderStatus.DELIVERED, await shop.sku(), quantity=2)
+    (line,) = await OrderLine.filter(order_id=order.id)
+
+    errors = await customer_api.errors(
+        REQUEST,
+        {
+            "input": {
+                "orderId": gid("Order", order.id),
+                "kind": "REFUND_ONLY",
+                "lines": [
+                    {"orderLineId": gid("OrderLine", line.id), "quantity": 1},
+                    {"orderLineId": gid("Order", order.id), "quantity": 1},
+                ],
+                "reason": "broken",
+            }
+        },
+    )
+
+    assert codes(errors) == ["BAD_USER_INPUT"]
+    assert errors[0]["extensions"]["field"] == ["lines", "1", "orderLineId"]

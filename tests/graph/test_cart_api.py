@@ -9,7 +9,7 @@ import pytest
 
 from models import CartLine, ProductStatus, Sku
 from tests.support.graphql import GraphQLClient, codes
-from tests.support.shop import gid
+from tests.support.shop import gid, pk_of
 
 CART_FIELDS = """
   lines {
@@ -303,3 +303,144 @@ async def test_concurrent_adds_of_one_sku_add_up(customer_api, shop, customer):
 
     assert all(r["errors"] == [] for r in results)
     assert await CartLine.filter(user_id=customer.id).values_list("quantity", flat=True) == [10]
+
+
+# --- switching SKUs between lines ---------------------------------------------------------------
+
+
+async def _lines(customer) -> list[tuple[int, int, int]]:
+    return sorted(
+        await CartLine.filter(user_id=customer.id).values_list("id", "sku_id", "quantity")
+    )
+
+
+async def test_two_lines_swapping_skus_keep_both_lines(customer_api, shop, customer):
+    _, (red, blue) = await shop.product(
+        skus=[({"Colour": "red"}, "59.00", 10), ({"Colour": "blue"}, "69.00", 10)]
+    )
+    cart = (await _add(customer_api, (red, 1), (blue, 2)))["cart"]
+    ids = {line["skuId"]: line["id"] for line in cart["lines"]}
+    red_line, blue_line = ids[gid("Sku", red.id)], ids[gid("Sku", blue.id)]
+
+    updated = (
+        await customer_api.execute(
+            UPDATE,
+            {
+                "lines": [
+                    {"lineId": red_line, "skuId": gid("Sku", blue.id)},
+                    {"lineId": blue_line, "skuId": gid("Sku", red.id)},
+                ]
+            },
+        )
+    )["cartLinesUpdate"]
+
+    assert updated["errors"] == []
+    lines = {line["id"]: (line["skuId"], line["quantity"]) for line in updated["cart"]["lines"]}
+    assert lines == {red_line: (gid("Sku", blue.id), 1), blue_line: (gid("Sku", red.id), 2)}
+    assert await _lines(customer) == sorted(
+        [(pk_of(red_line), blue.id, 1), (pk_of(blue_line), red.id, 2)]
+    )
+
+
+async def test_two_lines_switching_onto_one_new_sku_merge(customer_api, shop, customer):
+    _, (red, blue, green) = await shop.product(
+        skus=[
+            ({"Colour": "red"}, "59.00", 10),
+            ({"Colour": "blue"}, "59.00", 10),
+            ({"Colour": "green"}, "59.00", 10),
+        ]
+    )
+    cart = (await _add(customer_api, (red, 1), (blue, 2)))["cart"]
+    ids = {line["skuId"]: line["id"] for line in cart["lines"]}
+
+    updated = (
+        await customer_api.execute(
+            UPDATE,
+            {
+                "lines": [
+                    {"lineId": ids[gid("Sku", red.id)], "skuId": gid("Sku", green.id)},
+                    {"lineId": ids[gid("Sku", blue.id)], "skuId": gid("Sku", green.id)},
+                ]
+            },
+        )
+    )["cartLinesUpdate"]
+
+    assert updated["errors"] == []
+    assert [(line["skuId"], line["quantity"]) for line in updated["cart"]["lines"]] == [
+        (gid("Sku", green.id), 3)
+    ]
+    assert [(s, q) for _, s, q in await _lines(customer)] == [(green.id, 3)]
+
+
+async def test_switching_onto_a_line_that_changes_in_the_same_request_merges_its_new_quantity(
+    customer_api, shop, customer
+):
+    _, (red, blue) = await shop.product(
+        skus=[({"Colour": "red"}, "59.00", 10), ({"Colour": "blue"}, "59.00", 10)]
+    )
+    cart = (await _add(customer_api, (red, 1), (blue, 2)))["cart"]
+    ids = {line["skuId"]: line["id"] for line in cart["lines"]}
+
+    updated = (
+        await customer_api.execute(
+            UPDATE,
+            {
+                "lines": [
+                    {"lineId": ids[gid("Sku", red.id)], "skuId": gid("Sku", blue.id)},
+                    {"lineId": ids[gid("Sku", blue.id)], "quantity": 4},
+                ]
+            },
+        )
+    )["cartLinesUpdate"]
+
+    assert updated["errors"] == []
+    assert [(s, q) for _, s, q in await _lines(customer)] == [(blue.id, 5)]
+
+
+async def test_a_merge_above_the_cap_is_refused(customer_api, shop, customer):
+    _, (red, blue) = await shop.product(
+        skus=[({"Colour": "red"}, "59.00", 500), ({"Colour": "blue"}, "59.00", 500)]
+    )
+    cart = (await _add(customer_api, (red, 60), (blue, 60)))["cart"]
+    red_line = next(line["id"] for line in cart["lines"] if line["skuId"] == gid("Sku", red.id))
+    await _assert_refused(
+        customer_api,
+        UPDATE,
+        {"lines": [{"lineId": red_line, "skuId": gid("Sku", blue.id)}]},
+        "QUANTITY_LIMIT_EXCEEDED",
+        ["lines", "0", "quantity"],
+        customer,
+        sorted([(red.id, 60, True), (blue.id, 60, True)]),
+    )
+
+
+async def test_the_same_line_twice_is_refused(customer_api, shop, customer):
+    tee = await shop.sku()
+    line = (await _add(customer_api, (tee, 1)))["cart"]["lines"][0]["id"]
+    await _assert_refused(
+        customer_api,
+        UPDATE,
+        {"lines": [{"lineId": line, "quantity": 2}, {"lineId": line, "quantity": 3}]},
+        "DUPLICATE_LINE",
+        ["lines", "1", "lineId"],
+        customer,
+        [(tee.id, 1, True)],
+    )
+
+
+@pytest.mark.parametrize(
+    ("document", "variables", "field"),
+    [
+        (ADD, {"lines": [{"skuId": "nope", "quantity": 1}]}, ["lines", "0", "skuId"]),
+        (UPDATE, {"lines": [{"lineId": "nope"}]}, ["lines", "0", "lineId"]),
+        (REMOVE, {"ids": ["nope"]}, ["lineIds", "0"]),
+        (SELECT, {"ids": ["nope"], "selected": True}, ["lineIds", "0"]),
+    ],
+)
+async def test_a_malformed_id_names_its_field_as_a_list_path(
+    customer_api, document, variables, field
+):
+    errors = await customer_api.errors(document, variables)
+    assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in errors] == [
+        ("BAD_USER_INPUT", field)
+    ]

@@ -306,6 +306,34 @@ async def test_keyset_pages_cover_every_product_once_in_order(api, cache, coats,
     assert sorted(seen) == [f"P{i}" for i in range(7)]
 
 
+EDGE_CURSORS = """
+query ($after: String) {
+  products(first: 3, after: $after, sort: PRICE_ASC) {
+    edges { cursor node { title } }
+    again: edges { ... on ProductEdge { cursor } }
+    pageInfo { startCursor endCursor }
+  }
+}
+"""
+
+
+async def test_each_edge_cursor_continues_after_its_own_product(api, cache, coats):
+    for i in range(5):
+        await make_product(cache, category=coats, title=f"P{i}", price=f"{10 + i}.00")
+
+    page = (await api.execute(EDGE_CURSORS))["products"]
+
+    cursors = [e["cursor"] for e in page["edges"]]
+    # the fragment takes graphql-core's standard path: the same cursors either way
+    assert [e["cursor"] for e in page["again"]] == cursors
+    assert (page["pageInfo"]["startCursor"], page["pageInfo"]["endCursor"]) == (
+        cursors[0],
+        cursors[-1],
+    )
+    after_second = (await api.execute(EDGE_CURSORS, {"after": cursors[1]}))["products"]
+    assert [e["node"]["title"] for e in after_second["edges"]] == ["P2", "P3", "P4"]
+
+
 @pytest.mark.parametrize(
     "cursor",
     [

@@ -91,6 +91,7 @@ async def test_courier_picks_the_nearest_store_in_reach_with_an_eta(customer_api
     await shop.store(at=FAR, name="far")
     near_store = await shop.store(at=CENTRE, radius_m=3000, name="centre")
     tee = await shop.sku(price="50.00")
+    await shop.stock(near_store, tee, 1)
     await shop.address(customer, at=NEAR)
     await shop.cart(customer, (tee, 1))
     before = datetime.now(UTC)
@@ -108,6 +109,7 @@ async def test_courier_picks_the_nearest_store_in_reach_with_an_eta(customer_api
 async def test_pickup_needs_no_address_and_costs_no_shipping(customer_api, shop, customer):
     store = await shop.store()
     tee = await shop.sku(price="20.00")
+    await shop.stock(store, tee, 1)
     await shop.cart(customer, (tee, 1))
 
     preview = (
@@ -264,13 +266,13 @@ async def test_bad_buy_now_quantities(customer_api, shop, customer, quantity, co
     payload = await _preview(
         customer_api, items=[{"skuId": gid("Sku", sku.id), "quantity": quantity}]
     )
-    assert _errors(payload) == [(code, ["items", "0"])]
+    assert _errors(payload) == [(code, ["items", "0", "quantity"])]
 
 
 async def test_a_missing_sku_is_sku_not_found(customer_api, shop, customer):
     await shop.address(customer)
     payload = await _preview(customer_api, items=[{"skuId": gid("Sku", 9999), "quantity": 1}])
-    assert _errors(payload) == [("SKU_NOT_FOUND", ["items", "0"])]
+    assert _errors(payload) == [("SKU_NOT_FOUND", ["items", "0", "skuId"])]
 
 
 async def test_cart_lines_and_items_together_are_invalid(customer_api, shop, customer):
@@ -282,3 +284,56 @@ async def test_cart_lines_and_items_together_are_invalid(customer_api, shop, cus
         items=[{"skuId": gid("Sku", sku.id), "quantity": 1}],
     )
     assert _errors(payload) == [("INVALID", ["items"])]
+
+
+async def test_the_same_sku_twice_in_buy_now_items_is_refused(customer_api, shop, customer):
+    await shop.address(customer)
+    sku = await shop.sku(stock=500)
+    other = await shop.sku()
+    items = [
+        {"skuId": gid("Sku", sku.id), "quantity": 60},
+        {"skuId": gid("Sku", other.id), "quantity": 1},
+        {"skuId": gid("Sku", sku.id), "quantity": 60},
+    ]
+    payload = await _preview(customer_api, items=items)
+    assert payload["preview"] is None
+    assert _errors(payload) == [("DUPLICATE_SKU", ["items", "2", "skuId"])]
+
+
+async def test_the_same_cart_line_twice_is_refused(customer_api, shop, customer):
+    await shop.address(customer)
+    (line,) = await shop.cart(customer, (await shop.sku(), 60))
+    payload = await _preview(
+        customer_api, lineIds=[gid("CartLine", line.id), gid("CartLine", line.id)]
+    )
+    assert payload["preview"] is None
+    assert _errors(payload) == [("DUPLICATE_LINE", ["lineIds", "1"])]
+
+
+async def test_a_malformed_id_names_its_field_as_a_list_path(customer_api, shop, customer):
+    errors = await customer_api.errors(
+        PREVIEW, {"input": {"items": [{"skuId": "nope", "quantity": 1}]}}
+    )
+    assert [e["extensions"]["field"] for e in errors] == [["items", "0", "skuId"]]
+
+
+async def test_store_orders_count_the_stores_shelf_not_the_warehouse(customer_api, shop, customer):
+    # Given a nearer store without the tee and a farther one, still in reach, with it
+    empty = await shop.store(at=NEAR, radius_m=3000, name="empty")
+    stocked = await shop.store(at=CENTRE, radius_m=3000, name="stocked")
+    tee = await shop.sku(stock=100)
+    await shop.stock(stocked, tee, 2)
+    await shop.address(customer, at=NEAR)
+    await shop.cart(customer, (tee, 2))
+
+    courier = await _preview(customer_api, deliveryMethod="COURIER")
+    pickup_empty = await _preview(
+        customer_api, deliveryMethod="PICKUP", storeId=gid("Store", empty.id)
+    )
+    courier_empty = await _preview(
+        customer_api, deliveryMethod="COURIER", storeId=gid("Store", empty.id)
+    )
+
+    assert courier["preview"]["storeId"] == gid("Store", stocked.id)
+    assert _errors(pickup_empty) == [("INSUFFICIENT_STOCK", ["lineIds", "0"])]
+    assert _errors(courier_empty) == [("INSUFFICIENT_STOCK", ["lineIds", "0"])]

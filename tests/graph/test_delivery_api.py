@@ -97,6 +97,56 @@ async def test_a_delivery_from_assignment_to_hand_over(
     assert (await Order.get(id=paid_order.id)).status == OrderStatus.DELIVERED
 
 
+DROP_OFF = """
+{ myDeliveries { orderId recipient { name phone province city district detail latitude } } }
+"""
+TASK_RECIPIENT = (
+    "query ($id: ID!) { node(id: $id) { ... on DeliveryTask { recipient { phone } } } }"
+)
+
+
+async def test_the_assigned_courier_sees_where_to_go_while_delivering(
+    staff_api, courier_api, customer_api, courier, make_user, http, token_for, paid_order
+):
+    order_gid = gid("Order", paid_order.id)
+    task = (
+        await staff_api.execute(ASSIGN, {"order": order_gid, "courier": gid("User", courier.id)})
+    )["deliveryAssign"]["task"]
+    other = GraphQLClient(http, token_for(await make_user(Role.COURIER)))
+
+    mine = (await courier_api.execute(DROP_OFF))["myDeliveries"]
+    by_staff = await staff_api.execute(TASK_RECIPIENT, {"id": task["id"]})
+    by_other = await other.execute(TASK_RECIPIENT, {"id": task["id"]})
+    by_shopper = await customer_api.execute(TASK_RECIPIENT, {"id": task["id"]})
+    order_for_courier = await courier_api.execute(
+        "query ($id: ID!) { node(id: $id) { id } }", {"id": order_gid}
+    )
+
+    assert mine == [
+        {
+            "orderId": order_gid,
+            "recipient": {
+                "name": "Li Lei",
+                "phone": "13812345678",
+                "province": "上海",
+                "city": "上海市",
+                "district": "黄浦区",
+                "detail": "人民大道 200 号 3 楼",
+                "latitude": NEAR[0],
+            },
+        }
+    ]
+    assert by_staff["node"]["recipient"]["phone"] == "138****5678"
+    assert by_other["node"] is None and by_shopper["node"] is None
+    assert order_for_courier["node"] is None  # the order itself stays the shopper's
+
+    # Once handed over, the address is no longer the courier's business.
+    await courier_api.execute(PICKED_UP, {"order": order_gid})
+    await courier_api.execute(COMPLETED, {"order": order_gid})
+    after = await courier_api.execute(TASK_RECIPIENT, {"id": task["id"]})
+    assert after["node"] == {"recipient": None}
+
+
 async def test_assign_errors_are_payload_errors(staff_api, shop, customer):
     unpaid = await shop.order(
         customer, (await shop.sku(), 1), method=DeliveryMethod.COURIER, store=await shop.store()

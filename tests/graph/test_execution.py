@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from enum import Enum
 
 import pytest
@@ -50,6 +50,8 @@ class Item(relay.Node):
     nickname: str | None
     colour: Colour
     count: int
+    score: float
+    active: bool
     tags: list[str]
     maybe_tags: list[str | None]
     at: datetime
@@ -73,6 +75,8 @@ def _item(**changes) -> Item:
         "nickname": None,
         "colour": Colour.RED,
         "count": 3,
+        "score": 4.5,
+        "active": True,
         "tags": ["a", "b"],
         "maybe_tags": ["a", None],
         "at": datetime(2026, 11, 23, 8, 0, tzinfo=UTC),
@@ -110,6 +114,19 @@ class Query:
     def not_a_list(self) -> Item | None:
         return _item(tags="abc")
 
+    @strawberry.field
+    def odd_leaves(self) -> list[Item | None]:
+        # Values the built-in scalars convert or refuse: never to be taken as they are.
+        return [
+            _item(name=5, count=True, score=3, active=1),
+            _item(count=2**31),
+            _item(count=2.0),
+            _item(score=float("inf")),
+            _item(score=float("nan")),
+            _item(at=datetime(2026, 11, 23, 16, 0, tzinfo=timezone(timedelta(hours=8)))),
+            _item(at=datetime(2026, 11, 23, 8, 0)),
+        ]
+
 
 def _schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
     def make(executor):
@@ -118,11 +135,11 @@ def _schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
         )
 
     fast = make(LeafShortcutExecutor)
-    assert plan_fields(fast._schema) == 10  # Item: 8 plain fields, Price: 2
+    assert plan_fields(fast._schema) == 12  # Item: 10 plain fields, Price: 2
     return fast, make(StrawberryGraphQLCoreExecutionContext)
 
 
-ALL = "id name nickname colour count tags maybeTags at computed __typename"
+ALL = "id name nickname colour count score active tags maybeTags at computed __typename"
 DOCUMENTS = [
     f"{{ good {{ {ALL} price {{ amount currency }} prices {{ amount }} maybePrice {{ amount }} }} }}",
     "{ good { a: name b: count price { c: amount } } }",
@@ -134,6 +151,7 @@ DOCUMENTS = [
     "{ nullTag { name tags } }",
     "{ lookalike { name price { amount currency } } }",
     "{ notAList { name tags } }",
+    "{ oddLeaves { name count score active at } }",
 ]
 
 
@@ -182,7 +200,7 @@ def test_plain_fields_get_readers_and_resolvers_do_not():
     with_reader = {name for name, f in item.fields.items() if READER in (f.extensions or {})}
 
     assert with_reader == {
-        "id", "name", "nickname", "colour", "count", "tags", "maybeTags", "at"
+        "id", "name", "nickname", "colour", "count", "score", "active", "tags", "maybeTags", "at"
     }  # fmt: skip
 
 

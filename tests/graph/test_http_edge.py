@@ -241,6 +241,56 @@ async def test_apq_rejects_a_hash_that_does_not_match(http, redis, settings):
     assert await redis.get(f"{settings.redis_prefix}apq:{'0' * 64}") is None
 
 
+async def test_apq_never_stores_what_does_not_validate(http, redis, settings):
+    junk = "x" * 5000
+    digest = hashlib.sha256(junk.encode()).hexdigest()
+
+    response = await http.post(
+        "/graphql",
+        json={
+            "query": junk,
+            "extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}},
+        },
+    )
+
+    assert codes(response.json()["errors"]) == ["BAD_USER_INPUT"]
+    assert await redis.get(f"{settings.redis_prefix}apq:{digest}") is None
+
+
+async def test_apq_refuses_to_store_oversized_queries(http, redis, settings):
+    big = "query Big { " + " ".join(f"a{i}: __typename" for i in range(2000)) + " }"
+    digest = hashlib.sha256(big.encode()).hexdigest()
+
+    response = await http.post(
+        "/graphql",
+        json={"query": big, "extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}},
+    )
+
+    assert response.status_code == 400
+    assert "limited to" in response.json()["errors"][0]["message"]
+    assert await redis.get(f"{settings.redis_prefix}apq:{digest}") is None
+
+
+async def test_apq_registrations_are_rate_limited_per_address(http, redis, settings):
+    statuses = []
+    for i in range(70):
+        query = f"query Q{i} {{ __typename }}"
+        digest = hashlib.sha256(query.encode()).hexdigest()
+        response = await http.post(
+            "/graphql",
+            json={
+                "query": query,
+                "extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}},
+            },
+        )
+        statuses.append(response.status_code)
+
+    assert statuses.count(200) == 60
+    assert set(statuses[60:]) == {429}
+    stored = [k async for k in redis.scan_iter(match=f"{settings.redis_prefix}apq:*")]
+    assert len(stored) == 60
+
+
 async def test_apq_unknown_hash_over_get(http):
     unknown = {"persistedQuery": {"version": 1, "sha256Hash": "f" * 64}}
 
@@ -291,3 +341,37 @@ async def test_a_global_id_of_an_unknown_type_is_null_or_bad_input(api):
     body = response.json()
     assert body.get("data", {}).get("node") is None
     assert all(e["extensions"]["code"] == "BAD_USER_INPUT" for e in body.get("errors", []))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Order:abc",
+        "Product:1.5",
+        "CartLine:x",
+        "Order:-1",
+        "Order:0",
+        "Order:99999999999999999999",
+        "User: 1",
+    ],
+)
+async def test_ids_that_no_row_can_have_are_bad_user_input(customer_api, raw):
+    import base64
+
+    gid = base64.b64encode(raw.encode()).decode()
+    response = await customer_api.post("query ($id: ID!) { node(id: $id) { id } }", {"id": gid})
+
+    body = response.json()
+    assert codes(body["errors"]) == ["BAD_USER_INPUT"]
+
+
+async def test_out_of_range_ids_in_mutations_are_bad_user_input(customer_api):
+    import base64
+
+    gid = base64.b64encode(b"Order:99999999999999999999").decode()
+    response = await customer_api.post(
+        "mutation ($id: ID!) { orderCancel(input: {orderId: $id}) { errors { code } } }",
+        {"id": gid},
+    )
+
+    assert codes(response.json()["errors"]) == ["BAD_USER_INPUT"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from strawberry import relay
 
 from graph.schema import export_sdl
@@ -159,3 +161,21 @@ async def test_starting_payments_is_rate_limited_per_shopper(
     errors = await customer_api.errors(PAYMENT_CREATE, variables)
 
     assert codes(errors) == ["RATE_LIMITED"]
+
+
+async def test_an_order_with_nothing_to_pay_is_not_payable(
+    customer_api: GraphQLClient, shop, customer
+):
+    # An order left at a zero total awaiting payment (placed before such orders were paid
+    # at once): no provider takes 0, so it is refused before one is asked.
+    order = await placed(shop, customer)
+    await Order.filter(id=order.id).update(total=Decimal("0.00"))
+
+    data = await customer_api.execute(
+        PAYMENT_CREATE, {"input": {"orderId": order_gid(order), "channel": "MINI_PROGRAM"}}
+    )
+
+    assert [(e["code"], e["field"]) for e in data["paymentCreate"]["errors"]] == [
+        ("ORDER_NOT_PAYABLE", ["orderId"])
+    ]
+    assert await Payment.filter(order_id=order.id).count() == 0

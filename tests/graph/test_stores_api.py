@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+
 import pytest
 from strawberry.relay import to_base64
+from tortoise import connections
+from tortoise.transactions import in_transaction
 
-from models import AuditLog, Store, StoreStock
-from resolvers.stores.service import distance_m
+from models import AuditLog, Sku, Store, StoreStock
+from resolvers.core.geo import distance_m
 from tests.support.catalog import cache_of, make_category, make_product
 from tests.support.graphql import codes
+from tests.support.waiting import eventually
 
 NEARBY = """
 query ($lat: Float!, $lng: Float!, $first: Int, $after: String, $sku: ID, $km: Float) {
@@ -121,8 +127,6 @@ async def test_staff_create_update_and_stock_a_store_audited(staff_api, staff_us
         STORE_UPDATE, {"input": {"id": store_id, "deliveryRadiusM": 5000}}
     )
     product = await make_product(cache_of(state), category=await make_category())
-    from models import Sku
-
     sku = await Sku.get(product_id=product.id)
     stocked = await staff_api.execute(
         STOCK_SET,
@@ -166,3 +170,79 @@ async def test_store_not_found(staff_api):
     assert [(e["code"], e["field"]) for e in data["storeUpdate"]["errors"]] == [
         ("NOT_FOUND", ["id"])
     ]
+
+
+async def _lock_waiters() -> int:
+    rows = await connections.get("default").execute_query_dict(
+        "SELECT count(*) AS n FROM pg_locks WHERE NOT granted"
+    )
+    return rows[0]["n"]
+
+
+async def test_a_first_stock_set_racing_another_first_write_succeeds(staff_api, state):
+    # Given another first write of the same (store, SKU) row, not yet committed
+    store = await make_store("Race", 0)
+    product = await make_product(cache_of(state), category=await make_category())
+    sku = await Sku.get(product_id=product.id)
+    written, release = asyncio.Event(), asyncio.Event()
+
+    async def other_writer() -> None:
+        async with in_transaction():
+            await StoreStock.create(store_id=store.id, sku_id=sku.id, quantity=3)
+            written.set()
+            await release.wait()
+
+    other = asyncio.create_task(other_writer())
+    await written.wait()
+    # When staff set the stock while it is in flight (their insert waits on its key)
+    request = asyncio.create_task(
+        staff_api.execute(
+            STOCK_SET,
+            {
+                "input": {
+                    "storeId": to_base64("Store", store.id),
+                    "skuId": to_base64("Sku", sku.id),
+                    "quantity": 7,
+                }
+            },
+        )
+    )
+    await eventually(_lock_waiters_positive)
+    release.set()
+    await other
+    result = await request
+
+    # Then it succeeds after the other write, and its audit says what it replaced
+    assert result["storeStockSet"] == {"quantity": 7, "errors": []}
+    assert await StoreStock.filter(store_id=store.id, sku_id=sku.id).values_list(
+        "quantity", flat=True
+    ) == [7]
+    audit = await AuditLog.get(action="store.stock_set")
+    assert audit.changes["quantity"] == [3, 7]
+
+
+async def _lock_waiters_positive() -> bool:
+    return await _lock_waiters() > 0
+
+
+async def test_concurrent_first_stock_sets_of_one_sku_all_succeed(staff_api, state):
+    store = await make_store("Race", 0)
+    product = await make_product(cache_of(state), category=await make_category())
+    sku = await Sku.get(product_id=product.id)
+    sets = [
+        {"storeId": to_base64("Store", store.id), "skuId": to_base64("Sku", sku.id), "quantity": q}
+        for q in range(1, 21)
+    ]
+
+    results = await asyncio.gather(*[staff_api.execute(STOCK_SET, {"input": s}) for s in sets])
+
+    assert all(r["storeStockSet"]["errors"] == [] for r in results)
+    rows = await StoreStock.filter(store_id=store.id, sku_id=sku.id)
+    assert len(rows) == 1
+    # The audit trail is one unbroken chain from 0 to what the row holds.
+    chain = [
+        a.changes["quantity"]
+        for a in await AuditLog.filter(action="store.stock_set").order_by("id")
+    ]
+    assert len(chain) == 20 and chain[0][0] == 0 and chain[-1][1] == rows[0].quantity
+    assert all(before == prev[1] for prev, (before, _) in itertools.pairwise(chain))

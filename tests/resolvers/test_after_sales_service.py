@@ -253,46 +253,64 @@ async def test_reason_and_photos_are_checked(shop, state, customer, staff):
     ]
 
 
-async def test_a_refund_above_what_was_paid_is_refused(shop, state, customer, staff):
+async def test_an_approval_above_what_was_asked_is_refused(shop, state, customer, staff):
     order, tee, _ = await _two_line_order(shop, state, customer, staff)
-    asked = await _ask(state, customer, order, lines=[LineRequest(tee.id, 1)])
+    asked = await _ask(state, customer, order, lines=[LineRequest(tee.id, 1)])  # 20.00
 
     with pytest.raises(DomainError) as caught:
         await after_sales.approve(
-            staff_id=staff.id, after_sale_id=asked.id, amount=Decimal("80.01")
+            staff_id=staff.id, after_sale_id=asked.id, amount=Decimal("20.01")
         )
 
-    assert caught.value.code == OrderErrorCode.REFUND_EXCEEDS_PAID
+    assert caught.value.code == OrderErrorCode.REFUND_EXCEEDS_REQUESTED
     assert caught.value.field == ["amount"]
     assert (await Order.get(id=order.id)).refund_committed == 0
     assert await Refund.all().count() == 0
     assert (await OrderLine.get(id=tee.id)).refunded_quantity == 0
+    assert (await after_sales.get_after_sale(after_sale_id=asked.id, user_id=None)).status == (
+        AfterSaleStatus.REQUESTED
+    )
 
 
 async def test_concurrent_approvals_never_refund_more_than_was_paid(shop, state, customer, staff):
-    # Given three after-sales of an order that paid 80.00
-    order, tee, cap = await _two_line_order(shop, state, customer, staff)
-    asked = [
-        await _ask(state, customer, order, lines=[LineRequest(tee.id, 1)]),
-        await _ask(state, customer, order, lines=[LineRequest(tee.id, 1)]),
-        await _ask(state, customer, order, lines=[LineRequest(cap.id, 1)]),
-    ]
+    # Given two after-sales that together cover everything an order paid (80.00)
+    order, tee, _ = await _two_line_order(shop, state, customer, staff)
+    first = await _ask(state, customer, order, lines=[LineRequest(tee.id, 1)])  # 20.00
+    rest = await _ask(state, customer, order)  # 60.00
 
-    # When staff approve them all at the same moment, each for 30.00
+    # When staff approve them at the same moment, some clicks asking for more than was asked
     results = await asyncio.gather(
-        *[
-            after_sales.approve(staff_id=staff.id, after_sale_id=a.id, amount=Decimal("30.00"))
-            for a in asked
-        ],
+        after_sales.approve(staff_id=staff.id, after_sale_id=first.id, amount=Decimal("80.00")),
+        after_sales.approve(staff_id=staff.id, after_sale_id=rest.id, amount=Decimal("80.00")),
+        after_sales.approve(staff_id=staff.id, after_sale_id=first.id, amount=None),
+        after_sales.approve(staff_id=staff.id, after_sale_id=rest.id, amount=None),
+        after_sales.approve(staff_id=staff.id, after_sale_id=rest.id, amount=None),
         return_exceptions=True,
     )
 
-    # Then two fit (60 <= 80) and the third is refused
-    refused = [r for r in results if isinstance(r, DomainError)]
-    assert len(refused) == 1 and refused[0].code == OrderErrorCode.REFUND_EXCEEDS_PAID
+    # Then every refusal is the cap, and exactly what was paid goes back, once per after-sale
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert all(
+        isinstance(r, DomainError) and r.code == OrderErrorCode.REFUND_EXCEEDS_REQUESTED
+        for r in refused
+    )
     row = await Order.get(id=order.id)
-    assert row.refund_committed == Decimal("60.00") <= row.paid_amount
-    assert sum(r.amount for r in await Refund.all()) == Decimal("60.00")
+    assert row.refund_committed == row.paid_amount == Decimal("80.00")
+    refunds = await Refund.all()
+    assert sorted(r.after_sale_id for r in refunds) == sorted([first.id, rest.id])
+    assert sum(r.amount for r in refunds) == Decimal("80.00")
+
+
+async def test_a_line_listed_twice_is_refused(shop, state, customer, staff):
+    order, tee, _ = await _two_line_order(shop, state, customer, staff)
+
+    with pytest.raises(DomainErrors) as caught:
+        await _ask(state, customer, order, lines=[LineRequest(tee.id, 1), LineRequest(tee.id, 1)])
+
+    assert [(e.code, e.field) for e in caught.value.errors] == [
+        (OrderErrorCode.DUPLICATE_LINE, ["lines", "1", "orderLineId"])
+    ]
+    assert await after_sales.AfterSale.filter(order_id=order.id).count() == 0
 
 
 async def test_approving_twice_makes_one_refund(shop, state, customer, staff):

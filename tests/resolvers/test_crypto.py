@@ -1,4 +1,4 @@
-"""SM4 field encryption, blind indexes, masking, and refusing to start without SM4."""
+"""SM4 field encryption, blind indexes, and refusing to start without SM4."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from resolvers.core.crypto import (
     CryptoUnavailable,
     DecryptionError,
     FieldCipher,
-    mask_phone,
     normalise_phone,
 )
 from settings import DEV_BLIND_INDEX_KEY, DEV_FIELD_ENCRYPTION_KEYS, Settings
@@ -98,12 +97,6 @@ def test_blind_indexes_match_equal_values_only_under_the_same_key():
 )
 def test_phone_numbers_are_normalised(raw, normal):
     assert normalise_phone(raw) == normal
-
-
-def test_phones_are_masked():
-    assert mask_phone("13812345678") == "138****5678"
-    assert mask_phone("02163211234") == "021****1234"
-    assert mask_phone("12345") == "*2345"
 
 
 def test_bad_keys_are_refused():

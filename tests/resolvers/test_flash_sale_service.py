@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from models import (
 )
 from resolvers.campaigns import reconcile, service
 from resolvers.campaigns.errors import FlashSaleErrorCode as Code
+from resolvers.campaigns.gate import ExpiringMemo
 from resolvers.core.errors import DomainError
 from resolvers.orders import service as orders
 from tests.support.flash_sales import buy, make_sale, make_sku, pickup
@@ -401,6 +403,57 @@ async def test_a_draft_or_unknown_sale_is_not_found(state, staff, make_user):
     for sale_id in (draft.id, 999_999):
         refusal = await _refusal(state, sale_id, shopper)
         assert (refusal.code, refusal.field) == (Code.NOT_FOUND, ["saleId"])
+
+
+async def test_unknown_sale_ids_spend_the_shoppers_budget(state, make_user):
+    # Given a shopper and as many made-up sale ids as they like (each new to the memo)
+    shopper = await make_user()
+    burst = state.settings.flash_sale_user_burst
+
+    # When they try one new id after another
+    refusals = [await _refusal(state, 900_000 + i, shopper) for i in range(burst + 1)]
+
+    # Then each id is a fresh guess but the budget is one: after the burst, RATE_LIMITED
+    assert [r.code for r in refusals[:burst]] == [Code.NOT_FOUND] * burst
+    assert (refusals[-1].code, refusals[-1].field) == (Code.RATE_LIMITED, None)
+    assert 0 < refusals[-1].retry_after <= 1 / state.settings.flash_sale_user_per_second
+    # and the answers the database gave were remembered for the ids it was asked about only
+    assert len(state.flash_sales.missing) == burst
+
+
+async def test_unknown_sale_ids_spend_the_addresss_budget(state, make_user, monkeypatch):
+    # Given an address of a small budget, spent by several shoppers guessing ids
+    monkeypatch.setattr(state.settings, "flash_sale_ip_burst", 3)
+    monkeypatch.setattr(state.settings, "flash_sale_ip_per_second", 0.01)
+    for i in range(3):
+        refusal = await _refusal(state, 800_000 + i, await make_user(), ip="10.9.9.9")
+        assert refusal.code == Code.NOT_FOUND
+
+    # When a new shopper behind that address guesses once more
+    refusal = await _refusal(state, 1, await make_user(), ip="10.9.9.9")
+
+    # Then the address is out of attempts, whoever asks; another address is not
+    assert refusal.code == Code.RATE_LIMITED
+    assert (await _refusal(state, 1, await make_user(), ip="10.9.9.10")).code == Code.NOT_FOUND
+
+
+def test_the_memo_of_unknown_sales_is_bounded_and_forgets_the_oldest():
+    memo = ExpiringMemo(3, seconds=60)
+    for sale_id in range(10):
+        memo.put(sale_id, "NOT_FOUND")
+
+    assert len(memo) == 3
+    assert [memo.get(i) for i in (6, 7, 8, 9)] == [None, "NOT_FOUND", "NOT_FOUND", "NOT_FOUND"]
+
+
+def test_the_memo_of_unknown_sales_forgets_after_its_time(monkeypatch):
+    memo = ExpiringMemo(3, seconds=1)
+    memo.put(1, "PAUSED")
+    now = time.monotonic()
+    monkeypatch.setattr(time, "monotonic", lambda: now + 1.01)
+
+    assert memo.get(1) is None
+    assert len(memo) == 0
 
 
 async def test_a_quantity_outside_the_bounds_is_invalid(state, staff, make_user):

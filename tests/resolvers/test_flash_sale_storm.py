@@ -14,7 +14,18 @@ from dataclasses import dataclass, field
 import asyncpg
 from redis.asyncio import Redis
 
-from models import FlashSaleBuyer, FlashSaleReservation, FlashSaleUnit, ReservationStatus, Role
+from models import (
+    FlashSale,
+    FlashSaleBuyer,
+    FlashSaleReservation,
+    FlashSaleUnit,
+    Order,
+    OrderLine,
+    OrderStatus,
+    ReservationStatus,
+    Role,
+    Sku,
+)
 from resolvers.campaigns import reconcile, service
 from resolvers.core.state import AppState
 from settings import Settings
@@ -30,8 +41,24 @@ FLUSH_AT = 125
 
 @dataclass
 class Samples:
-    redis: list[tuple[int, int, int]] = field(default_factory=list)  # stock, reserved, sold
+    # One entry per sample, in time order: Redis (stock, reserved, sold), None while the
+    # sale's keys are gone (the flush test); then the units PostgreSQL holds, read after.
+    redis: list[tuple[int, int, int] | None] = field(default_factory=list)
     held_in_db: list[int] = field(default_factory=list)
+
+    def balanced(self) -> None:
+        """At every sample, Redis accounts for every unit offered, and PostgreSQL never
+        holds more units than Redis had granted by the next sample: a unit is recorded
+        only after Redis granted it, and no recorded unit is given back in a storm."""
+        present = [r for r in self.redis if r is not None]
+        assert len(present) > 3
+        for stock, reserved, sold in present:
+            assert stock + reserved + sold == UNITS
+        for i, held in enumerate(self.held_in_db[:-1]):
+            later = self.redis[i + 1]
+            if later is not None:
+                assert held <= later[1], (i, held, later)
+        assert all(0 <= held <= UNITS for held in self.held_in_db)
 
 
 async def _sample(
@@ -47,8 +74,8 @@ async def _sample(
             pipe.llen(units)
             pipe.hmget(meta, "reserved", "sold")
             stock, (reserved, sold) = await pipe.execute()
-            if reserved is not None:  # None while the keys are gone (the flush test)
-                samples.redis.append((stock, int(reserved), int(sold)))
+            present = reserved is not None  # not while the keys are gone (the flush test)
+            samples.redis.append((stock, int(reserved), int(sold)) if present else None)
             samples.held_in_db.append(
                 await db.fetchval(
                     "SELECT count(*) FROM flash_sale_unit WHERE sale_id = $1", sale_id
@@ -90,19 +117,40 @@ async def _attempt(
     return f"OK{purchase.reservation.quantity}"
 
 
-async def _assert_agreement(state: AppState, sale_id: int) -> reconcile.Report:
-    """Both stores hold exactly UNITS units, nobody above the limit, and they agree."""
+async def _assert_agreement(state: AppState, sale_id: int, *, won: int) -> reconcile.Report:
+    """Both stores hold exactly UNITS units, nobody above the limit, they agree, and
+    every one of the `won` successful attempts has exactly one order for its units."""
     rows = await FlashSaleReservation.filter(
         sale_id=sale_id, status=ReservationStatus.RESERVED
-    ).values_list("user_id", "quantity")
+    ).values("token", "user_id", "quantity", "order_id")
     per_user = Counter()
-    for user_id, quantity in rows:
-        per_user[user_id] += quantity
+    for row in rows:
+        per_user[row["user_id"]] += row["quantity"]
     assert sum(per_user.values()) == UNITS
+    assert len(rows) == won
+    assert await FlashSaleReservation.filter(sale_id=sale_id).count() == won
     assert await FlashSaleUnit.filter(sale_id=sale_id).count() == UNITS
     assert max(per_user.values()) <= LIMIT
     buyers = await FlashSaleBuyer.filter(sale_id=sale_id, held__gt=0).values_list("user_id", "held")
     assert dict(buyers) == dict(per_user)
+
+    # One order per reservation, keyed by its token, for its units; no other order.
+    orders = {
+        o["id"]: o
+        for o in await Order.filter(status=OrderStatus.PENDING_PAYMENT).values(
+            "id", "user_id", "idempotency_key"
+        )
+    }
+    assert await Order.all().count() == won == len(orders)
+    lines = Counter()
+    for order_id, quantity in await OrderLine.all().values_list("order_id", "quantity"):
+        lines[order_id] += quantity
+    for row in rows:
+        order = orders[row["order_id"]]
+        assert (order["user_id"], order["idempotency_key"]) == (row["user_id"], row["token"])
+        assert lines[row["order_id"]] == row["quantity"]
+    # The units left the SKU when the sale was created; orders took no more of its stock.
+    assert (await Sku.get(id=(await FlashSale.get(id=sale_id)).sku_id)).stock == 0
 
     report = await reconcile.check(state=state, sale_id=sale_id)
     assert report is not None
@@ -112,7 +160,17 @@ async def _assert_agreement(state: AppState, sale_id: int) -> reconcile.Report:
     assert report.in_flight == 0
     view = await state.flash_sales.view(sale_id)
     assert view.buyers == dict(per_user)
+    assert view.free_units == []
+    # Redis holds every recorded reservation, and the grants it gave back (refused by
+    # PostgreSQL: granted by the lost Redis) are recorded nowhere.
+    held = {t: (r.user_id, r.quantity) for t, r in view.records.items() if r.status != "X"}
+    assert held == {row["token"]: (row["user_id"], row["quantity"]) for row in rows}
+    assert {r.status for r in view.records.values()} <= {"R", "X"}
     return report
+
+
+def _won(outcomes: list[str]) -> int:
+    return sum(1 for outcome in outcomes if outcome.startswith("OK"))
 
 
 async def test_ten_thousand_attempts_from_two_thousand_shoppers_sell_exactly_the_units(
@@ -139,13 +197,13 @@ async def test_ten_thousand_attempts_from_two_thousand_shoppers_sell_exactly_the
     assert counts["OK1"] + 2 * counts["OK2"] == UNITS
     assert set(counts) <= {"OK1", "OK2", "SOLD_OUT", "LIMIT_REACHED"}, counts
     assert counts["SOLD_OUT"] > 0 and counts["LIMIT_REACHED"] > 0
-    await _assert_agreement(state, sale.id)
-    # and at every sample: never below zero, never more than offered, Redis balanced
-    assert len(samples.redis) > 3
-    for stock, reserved, sold in samples.redis:
-        assert stock >= 0
-        assert stock + reserved + sold == UNITS
-    assert all(0 <= held <= UNITS for held in samples.held_in_db)
+    await _assert_agreement(state, sale.id, won=_won(outcomes))
+    # and at every sample Redis balanced and ahead of PostgreSQL; with no grant refused,
+    # what Redis and PostgreSQL hold only ever grew
+    samples.balanced()
+    reserved = [r[1] for r in samples.redis if r is not None]
+    assert reserved == sorted(reserved)
+    assert samples.held_in_db == sorted(samples.held_in_db)
 
 
 async def test_a_storm_survives_redis_losing_the_sale_halfway(state, settings, make_user):
@@ -187,9 +245,7 @@ async def test_a_storm_survives_redis_losing_the_sale_halfway(state, settings, m
     assert paused, Counter(outcomes)
     assert "PAUSED" not in retried
     assert await FlashSaleReservation.filter(sale_id=sale.id, redis_epoch=2).exists()
-    report = await _assert_agreement(state, sale.id)
+    report = await _assert_agreement(state, sale.id, won=_won(outcomes) + _won(retried))
     assert report.pg_epoch == 2 == report.redis_epoch
-    for stock, reserved, sold in samples.redis:
-        assert stock >= 0
-        assert stock + reserved + sold == UNITS
-    assert all(0 <= held <= UNITS for held in samples.held_in_db)
+    assert None in samples.redis  # the sampler saw the keys gone
+    samples.balanced()

@@ -26,9 +26,11 @@ DESIGN_MOVES = {
     (S.PENDING_PAYMENT, S.CANCELLED),
     (S.PENDING_PAYMENT, S.CLOSED),
     # Fully refunded after payment (after-sales): before shipping, at the pickup counter,
-    # or after delivery.
+    # in transit (a lost parcel) or after delivery.
     (S.PAID, S.REFUNDED),
     (S.READY_FOR_PICKUP, S.REFUNDED),
+    (S.SHIPPED, S.REFUNDED),
+    (S.OUT_FOR_DELIVERY, S.REFUNDED),
     (S.DELIVERED, S.REFUNDED),
     (S.COMPLETED, S.REFUNDED),
 }

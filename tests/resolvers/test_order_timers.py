@@ -16,6 +16,7 @@ from models import (
     OrderStatus,
     Payment,
     PaymentStatus,
+    Refund,
     Sku,
     StockChangeReason,
     StockLedger,
@@ -193,6 +194,116 @@ async def test_a_failing_gate_skips_the_order_not_the_sweep(shop, state, make_us
     assert await timers.close_expired_orders(state=state) == 1
     assert (await Order.get(id=broken.id)).status == OrderStatus.PENDING_PAYMENT
     assert (await Order.get(id=plain.id)).status == OrderStatus.CLOSED
+
+
+async def test_orders_kept_open_do_not_starve_the_others(shop, state, make_user, monkeypatch):
+    # Given three overdue orders whose provider keeps answering "still deciding", due first,
+    # and a plain overdue order behind them
+    sku = await shop.sku()
+    stuck = [await shop.order(await make_user(), (sku, 1)) for _ in range(3)]
+    plain = await shop.order(await make_user(), (sku, 1))
+    for order in stuck:
+        await payment_hook.open_payment(user_id=order.user_id, order_id=order.id, provider="wechat")
+    now = datetime.now(UTC)
+    for age, order in enumerate([*stuck, plain]):
+        await Order.filter(id=order.id).update(payment_deadline=now - timedelta(minutes=10 - age))
+    asked: list[int] = []
+
+    async def deciding(p: Payment) -> payment_hook.CloseVerdict:
+        asked.append(p.order_id)
+        return payment_hook.CloseVerdict.KEEP_OPEN
+
+    monkeypatch.setitem(payment_hook.CLOSE_GATES, "wechat", deciding)
+
+    # When the sweeper runs twice with room for two orders a round
+    closed = [await timers.close_expired_orders(state=state, now=now, limit=2) for _ in range(2)]
+
+    # Then the kept-open orders were each asked once and the plain order closed anyway
+    assert closed == [0, 1]
+    assert sorted(asked) == sorted(o.id for o in stuck)
+    assert (await Order.get(id=plain.id)).status == OrderStatus.CLOSED
+    rows = await Order.filter(id__in=[o.id for o in stuck])
+    assert all(r.status == OrderStatus.PENDING_PAYMENT for r in rows)
+    assert all(r.close_next_attempt_at > now for r in rows)
+
+    # And they are asked again only once their next attempt is due, then later and later
+    assert await timers.close_expired_orders(state=state, now=now + timedelta(seconds=30)) == 0
+    assert len(asked) == 3
+    first = max(r.close_next_attempt_at for r in rows)
+    await timers.close_expired_orders(state=state, now=first)
+    assert len(asked) == 6
+    before = next(r for r in rows if r.id == stuck[0].id).close_next_attempt_at
+    after = (await Order.get(id=stuck[0].id)).close_next_attempt_at
+    assert after - first > before - now
+
+
+async def test_concurrent_sweeps_ask_each_provider_and_close_each_order_once(
+    shop, state, make_user, monkeypatch
+):
+    # Given 20 overdue orders, each with an open WeChat attempt
+    sku = await shop.sku(stock=100)
+    placed = [await shop.order(await make_user(), (sku, 2)) for _ in range(20)]
+    for order in placed:
+        await payment_hook.open_payment(user_id=order.user_id, order_id=order.id, provider="wechat")
+    await _expire(*placed)
+    asked: list[str] = []
+
+    async def slow_close(p: Payment) -> payment_hook.CloseVerdict:
+        asked.append(p.out_trade_no)
+        await asyncio.sleep(0.01)  # the provider's round trip: other sweeps run meanwhile
+        return payment_hook.CloseVerdict.CLOSE
+
+    monkeypatch.setitem(payment_hook.CLOSE_GATES, "wechat", slow_close)
+
+    # When four workers sweep at once
+    results = await asyncio.gather(
+        *[timers.close_expired_orders(state=state, limit=8) for _ in range(4)]
+    )
+    results.append(await timers.close_expired_orders(state=state))
+
+    # Then each trade was closed at the provider once and each order closed once
+    assert sum(results) == 20
+    assert sorted(asked) == sorted(set(asked)) and len(asked) == 20
+    assert await Order.filter(status=OrderStatus.CLOSED).count() == 20
+    assert await StockLedger.filter(reason=StockChangeReason.ORDER_RELEASED).count() == 20
+    assert (await Sku.get(id=sku.id)).stock == 100
+
+
+async def test_a_payment_notified_after_the_provider_answered_keeps_the_order_paid(
+    shop, state, customer, monkeypatch
+):
+    # Given an overdue order with an open WeChat attempt
+    sku = await shop.sku()
+    order = await shop.order(customer, (sku, 1))
+    payment = await payment_hook.open_payment(
+        user_id=customer.id, order_id=order.id, provider="wechat"
+    )
+    await _expire(order)
+
+    async def closed_then_paid(p: Payment) -> payment_hook.CloseVerdict:
+        # The provider answers "closed", but the payment's notification lands before the
+        # sweeper gets back to the order (the sweeper must hold no lock while it asks).
+        await asyncio.wait_for(
+            payment_hook.record_payment_success(
+                state=state,
+                out_trade_no=p.out_trade_no,
+                provider_transaction_id="wx-late",
+                amount=p.amount,
+            ),
+            timeout=5,
+        )
+        return payment_hook.CloseVerdict.CLOSE
+
+    monkeypatch.setitem(payment_hook.CLOSE_GATES, "wechat", closed_then_paid)
+
+    # When the sweeper runs
+    assert await timers.close_expired_orders(state=state) == 0
+
+    # Then the order is paid, keeps its stock, and nothing is refunded
+    assert (await Order.get(id=order.id)).status == OrderStatus.PAID
+    assert (await Payment.get(id=payment.id)).status == PaymentStatus.SUCCEEDED
+    assert (await Sku.get(id=sku.id)).stock == 99
+    assert not await Refund.exists()
 
 
 async def test_delivered_orders_complete_after_the_confirmation_period(shop, state, make_user):

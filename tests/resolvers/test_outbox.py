@@ -59,7 +59,34 @@ async def test_publish_sends_to_the_aggregate_channel_and_the_feed(state, listen
         state.keys.events_feed("order"),
     }
     assert all(m["version"] == 1 and m["payload"] == {"status": "PAID"} for m in received)
+    await state.events.flush()
     assert (await OutboxEvent.get(id=event.id)).published_at is not None
+
+
+async def test_events_published_one_after_another_arrive_in_order(state, listener):
+    events = [await _record(version) for version in range(1, 31)]
+
+    for event in events:  # as thirty requests would, each without waiting for Redis
+        await state.events.publish([event])
+    await state.events.flush()
+
+    received = await listener(60)
+    on_channel = [m["version"] for m in received if m["channel"].endswith(":7")]
+    assert on_channel == list(range(1, 31))
+    assert await OutboxEvent.filter(published_at=None).count() == 0
+
+
+async def test_events_that_could_not_be_sent_are_left_to_the_worker(state, monkeypatch):
+    event = await _record()
+
+    async def redis_down(channel, message):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(state.broadcast, "publish", redis_down)
+    await state.events.publish([event])
+    await state.events.flush()
+
+    assert (await OutboxEvent.get(id=event.id)).published_at is None
 
 
 async def test_republish_sends_what_a_crash_left_behind(state, listener):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models import Role, User
-from resolvers.core.pagination import InvalidPageRequest, SortKey, paginate
+from resolvers.core.pagination import Cursors, InvalidPageRequest, SortKey, encode_cursor, paginate
 
 BY_NEWEST = [SortKey("created_at", descending=True), SortKey("id", descending=True)]
 BY_NAME = [SortKey("nickname"), SortKey("id")]
@@ -54,9 +54,44 @@ async def test_first_is_capped(users, first):
     assert raised.value.field == "first"
 
 
-@pytest.mark.parametrize("cursor", ["garbage", "W1sidiIsMV1d", "eyJ4IjoxfQ"])
+def _cursor(values: list) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "garbage",
+        "W1sidiIsMV1d",
+        "eyJ4IjoxfQ",
+        _cursor([["v", "x"], ["v", "y"]]),  # an id that is not a number
+        _cursor([["v", "x"], ["v", 2**70]]),  # an id no BIGINT holds
+        _cursor([["v", "x"], ["v", True]]),
+        _cursor([["dt", 5], ["v", 1]]),  # a datetime that is not text
+        _cursor([["v", ["nested"]], ["v", 1]]),
+        _cursor([["dec", "NaN"], ["v", 1]]),
+    ],
+)
 async def test_bad_cursors_are_refused(users, cursor):
     with pytest.raises(InvalidPageRequest) as raised:
         await paginate(User.all(), first=3, after=cursor, keys=BY_NAME)
 
     assert raised.value.field == "after"
+
+
+async def test_lazy_cursors_are_the_cursors_a_page_would_encode(users):
+    page = await paginate(User.all(), first=5, after=None, keys=BY_NAME)
+
+    cursors = Cursors(page.rows, BY_NAME)
+
+    assert len(cursors) == 5
+    assert list(cursors) == [encode_cursor(u, BY_NAME) for u in page.rows] == list(page.cursors)
+    assert cursors[-1] == page.cursors[-1] and cursors[1:3] == list(page.cursors[1:3])
+    # and they page on exactly like eager ones
+    after = await paginate(User.all(), first=5, after=cursors[-1], keys=BY_NAME)
+    assert [u.id for u in after.rows] == [
+        u.id for u in sorted(users, key=lambda u: (u.nickname, u.id))
+    ][5:]

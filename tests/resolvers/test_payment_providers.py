@@ -29,6 +29,7 @@ from resolvers.payments.providers.base import (
     RefundOrder,
     RefundState,
     TradeState,
+    check_timestamp_window,
     from_minor,
     to_minor,
 )
@@ -76,6 +77,16 @@ def test_amounts_cross_the_boundary_as_whole_fen() -> None:
     for bad in (Decimal("0.001"), Decimal(0), Decimal("-1")):
         with pytest.raises(ValueError, match="whole number of fen"):
             to_minor(bad)
+
+
+def test_the_notification_window_is_tolerance_behind_and_skew_ahead() -> None:
+    now = int(time.time())
+    check_timestamp_window(now - 290, tolerance_seconds=300, skew_seconds=30)
+    check_timestamp_window(now + 20, tolerance_seconds=300, skew_seconds=30)
+    with pytest.raises(NotificationRejected, match="too old"):
+        check_timestamp_window(now - 301, tolerance_seconds=300, skew_seconds=30)
+    with pytest.raises(NotificationRejected, match="in the future"):
+        check_timestamp_window(now + 31, tolerance_seconds=300, skew_seconds=30)
 
 
 # --- WeChat Pay --------------------------------------------------------------------------------
@@ -619,7 +630,9 @@ async def test_stripe_payment_failed_webhook(
 
     note = await stripe_provider.parse_notification(headers=headers, body=body)
 
-    assert note.kind == NotificationKind.PAYMENT_FAILED
+    # The shopper may try another card on the same PaymentIntent: not a final failure.
+    assert note.kind == NotificationKind.PAYMENT_ATTEMPT_FAILED
+    assert note.extra == {"failure": "card_declined"}
 
 
 async def test_stripe_refund_webhook_reads_the_refund(

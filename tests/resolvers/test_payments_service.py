@@ -403,13 +403,66 @@ async def test_a_stripe_webhook_pays_the_order(shop, state, customer, stripe_api
     assert payment.provider_transaction_id == intent["id"]
 
 
-async def test_a_stripe_payment_failure_marks_the_attempt_failed(
+async def test_a_declined_stripe_card_is_an_attempt_the_shopper_may_retry(
     shop, state, customer, stripe_api, http
 ):
+    # Given a shopper whose first card was declined
     order = await placed(shop, customer)
     started = await start(state, customer, order, PaymentChannel.H5)
     failed = stripe_api.fail(started.checkout.reference)
     headers, body = stripe_api.event("payment_intent.payment_failed", failed)
+
+    answer = await post(http, STRIPE_WEBHOOK, headers, body)
+
+    # Then the failure is recorded, but the attempt (and its PaymentIntent) stays open
+    assert answer.status_code == 200
+    payment = await Payment.get(id=started.payment.id)
+    assert payment.status == PaymentStatus.PENDING
+    assert payment.last_failure == "card_declined" and payment.last_failed_at is not None
+    assert (await Order.get(id=order.id)).status == OrderStatus.PENDING_PAYMENT
+
+    # When they try again: the same PaymentIntent, and another card succeeds on it
+    again = await start(state, customer, order, PaymentChannel.H5)
+    assert again.payment.id == payment.id
+    assert again.checkout.params == started.checkout.params
+    intent = stripe_api.succeed(started.checkout.reference)
+    headers, body = stripe_api.event("payment_intent.succeeded", intent)
+    assert (await post(http, STRIPE_WEBHOOK, headers, body)).status_code == 200
+
+    # Then the order is paid by that attempt
+    assert (await Order.get(id=order.id)).status == OrderStatus.PAID
+    assert (await Payment.get(id=payment.id)).status == PaymentStatus.SUCCEEDED
+
+
+async def test_an_order_with_a_declined_stripe_card_closes_its_intent_when_it_expires(
+    shop, state, customer, stripe_api, http
+):
+    # Given a declined card on an order that is then left unpaid past its deadline
+    order = await placed(shop, customer)
+    started = await start(state, customer, order, PaymentChannel.H5)
+    headers, body = stripe_api.event(
+        "payment_intent.payment_failed", stripe_api.fail(started.checkout.reference)
+    )
+    await post(http, STRIPE_WEBHOOK, headers, body)
+    await Order.filter(id=order.id).update(payment_deadline=datetime.now(UTC))
+
+    # When the close timer runs
+    assert await timers.close_expired_orders(state=state) == 1
+
+    # Then the PaymentIntent was cancelled at Stripe first: no card can pay a closed order
+    assert stripe_api.intents[started.checkout.reference]["status"] == "canceled"
+    assert (await Order.get(id=order.id)).status == OrderStatus.CLOSED
+    assert (await Payment.get(id=started.payment.id)).status == PaymentStatus.CLOSED
+
+
+async def test_a_cancelled_stripe_intent_fails_the_attempt_for_good(
+    shop, state, customer, stripe_api, http
+):
+    order = await placed(shop, customer)
+    started = await start(state, customer, order, PaymentChannel.H5)
+    intent = stripe_api.intents[started.checkout.reference]
+    intent["status"] = "canceled"  # e.g. cancelled from Stripe's dashboard
+    headers, body = stripe_api.event("payment_intent.canceled", intent)
 
     answer = await post(http, STRIPE_WEBHOOK, headers, body)
 

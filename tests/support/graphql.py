@@ -16,12 +16,18 @@ class GraphQLClient:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
     async def post(
-        self, query: str, variables: dict[str, Any] | None = None, **kw: Any
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        **kw: Any,
     ) -> httpx.Response:
         body: dict[str, Any] = {"query": query}
         if variables is not None:
             body["variables"] = variables
-        return await self.http.post("/graphql", json=body, headers=self.headers(), **kw)
+        return await self.http.post(
+            "/graphql", json=body, headers={**self.headers(), **(headers or {})}, **kw
+        )
 
     async def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """Run an operation that must succeed; return its `data`."""

@@ -24,6 +24,7 @@ from models import (
     ProductStatus,
     Sku,
     Store,
+    StoreStock,
     User,
 )
 from resolvers.addresses import service as addresses
@@ -98,6 +99,11 @@ class Shop:
             delivery_radius_m=radius_m,
         )
 
+    async def stock(self, store: Store, sku: Sku, quantity: int) -> None:
+        """Put `quantity` more of the SKU on the store's shelf."""
+        row, _ = await StoreStock.get_or_create(store=store, sku=sku)
+        await StoreStock.filter(id=row.id).update(quantity=row.quantity + quantity)
+
     async def address(
         self,
         user: User,
@@ -137,9 +143,13 @@ class Shop:
         store: Store | None = None,
         key: str | None = None,
     ) -> Order:
-        """A placed order (buy-now items), awaiting payment."""
+        """A placed order (buy-now items), awaiting payment. A PICKUP / COURIER order is
+        served from a store's shelf: the store given gets the items stocked first."""
         if method != DeliveryMethod.PICKUP and not await Address.exists(user_id=user.id):
             await self.address(user)
+        if store is not None and method != DeliveryMethod.EXPRESS:
+            for sku, q in items:
+                await self.stock(store, sku, q)
         return await orders.create_order(
             state=self.state,
             user_id=user.id,

@@ -7,6 +7,7 @@ that is what every provider counts in; `to_minor` refuses amounts that are not w
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -57,6 +58,19 @@ class NotificationRejected(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def check_timestamp_window(timestamp: int, *, tolerance_seconds: int, skew_seconds: int) -> None:
+    """Refuse a signed notification dated outside [now - tolerance, now + skew].
+
+    A captured notification replayed later is too old; one dated ahead of our clock by more
+    than the skew we allow could otherwise be replayed for longer than the tolerance.
+    """
+    now = time.time()
+    if timestamp < now - tolerance_seconds:
+        raise NotificationRejected("timestamp too old")
+    if timestamp > now + skew_seconds:
+        raise NotificationRejected("timestamp in the future")
 
 
 def to_minor(amount: Decimal) -> int:
@@ -144,7 +158,10 @@ class RefundResult:
 
 class NotificationKind(StrEnum):
     PAYMENT_SUCCEEDED = "PAYMENT_SUCCEEDED"
-    PAYMENT_FAILED = "PAYMENT_FAILED"
+    PAYMENT_FAILED = "PAYMENT_FAILED"  # for good: this attempt can take no money any more
+    # One try failed but the attempt stays payable (Stripe: another card on the same
+    # PaymentIntent); `extra["failure"]` says why.
+    PAYMENT_ATTEMPT_FAILED = "PAYMENT_ATTEMPT_FAILED"
     REFUND_SUCCEEDED = "REFUND_SUCCEEDED"
     REFUND_FAILED = "REFUND_FAILED"
     IGNORED = "IGNORED"  # authentic, but nothing we act on (answered with success)

@@ -31,6 +31,7 @@ from resolvers.payments.providers.base import (
     RefundState,
     Trade,
     TradeState,
+    check_timestamp_window,
     to_minor,
 )
 from settings import Settings
@@ -127,11 +128,9 @@ class SandboxProvider:
             raise NotificationRejected("malformed signature header")
         if not hmac.compare_digest(self._sign(int(timestamp), body), signature):
             raise NotificationRejected("signature does not verify")
-        now = time.time()
-        if int(timestamp) < now - self._tolerance:
-            raise NotificationRejected("timestamp too old")
-        if int(timestamp) > now + self._skew:
-            raise NotificationRejected("timestamp in the future")
+        check_timestamp_window(
+            int(timestamp), tolerance_seconds=self._tolerance, skew_seconds=self._skew
+        )
         try:
             event: Any = orjson.loads(body)
             data = event["data"]

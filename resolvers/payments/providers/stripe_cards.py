@@ -16,7 +16,6 @@ and act on its current state.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Awaitable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -37,6 +36,7 @@ from resolvers.payments.providers.base import (
     RefundState,
     Trade,
     TradeState,
+    check_timestamp_window,
     to_minor,
 )
 from settings import Settings
@@ -72,6 +72,12 @@ def _metadata(obj: Any) -> Mapping[str, Any]:
     # StripeObjects are not dicts (no .get); getattr with a default works on them.
     metadata = getattr(obj, "metadata", None)
     return metadata.to_dict() if metadata is not None else {}
+
+
+def _failure(intent: Any) -> dict[str, str]:
+    error = getattr(intent, "last_payment_error", None)
+    code = getattr(error, "decline_code", None) or getattr(error, "code", None)
+    return {"failure": str(code)} if code else {}
 
 
 class StripeProvider:
@@ -227,10 +233,14 @@ class StripeProvider:
             raise NotificationRejected(f"signature: {exc.user_message or 'invalid'}") from None
         except (ValueError, UnicodeDecodeError):
             raise NotificationRejected("body is not JSON") from None
-        # construct_event refuses old events but not ones dated in the future.
+        # construct_event refuses old events but not ones dated in the future; the shared
+        # window refuses both, like the other providers.
         stamps = [part[2:] for part in header.split(",") if part.startswith("t=")]
-        if not stamps or not stamps[0].isdigit() or int(stamps[0]) > time.time() + self._skew:
+        if not stamps or not stamps[0].isdigit():
             raise NotificationRejected("timestamp in the future")
+        check_timestamp_window(
+            int(stamps[0]), tolerance_seconds=self._tolerance, skew_seconds=self._skew
+        )
         return event
 
     async def parse_notification(self, *, headers: Mapping[str, str], body: bytes) -> Notification:
@@ -257,14 +267,21 @@ class StripeProvider:
             else:
                 return Notification(kind=NotificationKind.IGNORED, **common)
             succeeded = intent.status == "succeeded"
+            if succeeded:
+                kind = NotificationKind.PAYMENT_SUCCEEDED
+            elif intent.status == "canceled":
+                kind = NotificationKind.PAYMENT_FAILED
+            else:
+                # A declined card: the shopper may confirm the same PaymentIntent with
+                # another card, so the attempt stays open until its order's deadline.
+                kind = NotificationKind.PAYMENT_ATTEMPT_FAILED
             return Notification(
-                kind=NotificationKind.PAYMENT_SUCCEEDED
-                if succeeded
-                else NotificationKind.PAYMENT_FAILED,
+                kind=kind,
                 out_trade_no=_metadata(intent).get("out_trade_no"),
                 transaction_id=intent.id,
                 amount_minor=intent.amount_received if succeeded else intent.amount,
                 currency=str(intent.currency).upper(),
+                extra=_failure(intent),
                 **common,
             )
         if event_type in _REFUND_EVENTS and getattr(obj, "object", None) == "refund":

@@ -52,6 +52,7 @@ from resolvers.payments.providers.base import (
     RefundState,
     Trade,
     TradeState,
+    check_timestamp_window,
     to_minor,
 )
 from settings import Settings
@@ -375,11 +376,9 @@ class WechatPayProvider:
         timestamp = h["wechatpay-timestamp"]
         if not timestamp.isdigit() or len(timestamp) > 12:
             raise NotificationRejected("malformed timestamp")
-        now = time.time()
-        if int(timestamp) < now - self._tolerance:
-            raise NotificationRejected("timestamp too old")
-        if int(timestamp) > now + self._skew:
-            raise NotificationRejected("timestamp in the future")
+        check_timestamp_window(
+            int(timestamp), tolerance_seconds=self._tolerance, skew_seconds=self._skew
+        )
         try:
             raw_signature = base64.b64decode(signature, validate=True)
         except (binascii.Error, ValueError):

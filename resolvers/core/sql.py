@@ -1,4 +1,4 @@
-"""Plain SQL for the catalog's hot or arithmetic paths, written once for both dialects.
+"""Plain SQL for hot or arithmetic paths, written once for PostgreSQL and SQLite.
 
 Statements use PostgreSQL's numbered placeholders (`$1`); on SQLite they become `?1`, which
 also binds a parameter used twice only once. Only constant SQL and placeholders are ever
@@ -8,6 +8,7 @@ interpolated into a statement: values are always bound.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tortoise import connections
@@ -39,6 +40,19 @@ def placeholders(first: int, count: int) -> str:
 async def fetch(sql: str, values: list[Any]) -> list[dict[str, Any]]:
     conn = connection()
     return await conn.execute_query_dict(dialect_sql(conn, sql), values)
+
+
+async def fetch_records(sql: str, values: list[Any]) -> Sequence[Mapping[str, Any]]:
+    """`fetch` for the hottest reads: on PostgreSQL the driver's own rows (asyncpg Records,
+    read by column name) rather than a dict copied from each, and no Tortoise wrapper
+    around the call. Driver errors are asyncpg's, not Tortoise's: for reads that only fail
+    on a bug or a lost database, which are a 500 either way."""
+    conn = connection()
+    if conn.capabilities.dialect != "postgres":
+        return await fetch(sql, values)
+    async with conn.acquire_connection() as raw:
+        conn.log.debug("%s: %s", sql, values)  # as Tortoise logs each statement
+        return await raw.fetch(sql, *values)
 
 
 async def execute(sql: str, values: list[Any]) -> int:

@@ -1,0 +1,53 @@
+"""Money and DateTime as the API shows them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from graph.scalars import CENT, Money, _serialize_datetime
+
+
+def _rounded(amount: Decimal | int | str) -> str:
+    return f"{Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP):.2f}"
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [
+        Decimal("12.50"),  # what NUMERIC(12, 2) columns give: taken as it is
+        Decimal("-0.00"),
+        Decimal("0E-2"),
+        Decimal("9999999999.99"),
+        Decimal("1.005"),  # everything else is rounded half up to two places
+        Decimal("1.5"),
+        Decimal("7"),
+        Decimal("1E+3"),
+        Decimal("1.23E+5"),
+        Decimal("1.2E-7"),
+        "3.335",
+        12,
+    ],
+)
+def test_money_is_two_places_rounded_half_up(amount):
+    money = Money.of(amount)
+
+    assert money.amount == _rounded(amount)
+    assert money.currency == "CNY"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (datetime(2026, 11, 23, 8, 0, 1, 250, tzinfo=UTC), "2026-11-23T08:00:01.000250Z"),
+        (
+            datetime(2026, 11, 23, 16, 0, tzinfo=timezone(timedelta(hours=8))),
+            "2026-11-23T08:00:00Z",
+        ),
+        (datetime(2026, 11, 23, 8, 0), "2026-11-23T08:00:00Z"),  # naive: taken as UTC
+    ],
+)
+def test_datetimes_are_utc_with_a_z(value, text):
+    assert _serialize_datetime(value) == text
