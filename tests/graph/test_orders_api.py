@@ -171,7 +171,8 @@ async def test_an_order_from_the_cart_takes_stock_snapshots_and_empties_those_li
     await Sku.filter(id=red.id).update(price=Decimal("99.00"))
     row = await OrderLine.get(order_id=pk_of(order["id"]), sku_id=red.id)
     assert row.unit_price == Decimal("30.00")
-    # The outbox event was published after commit
+    # The outbox event was published after commit (the sender marks it in the background)
+    await state.events.flush()
     event = await OutboxEvent.get(aggregate_type="order")
     assert event.published_at is not None and event.payload["status"] == "PENDING_PAYMENT"
 
