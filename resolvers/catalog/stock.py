@@ -37,7 +37,7 @@ class InsufficientStock(Exception):
         self.shortages = shortages
 
 
-def _merge(lines: Iterable[StockLine]) -> list[tuple[int, int]]:
+def merged(lines: Iterable[StockLine]) -> list[tuple[int, int]]:
     """One entry per SKU, in id order: every transaction locks rows in the same order,
     so two orders for the same SKUs can never deadlock each other."""
     totals: dict[int, int] = defaultdict(int)
@@ -78,7 +78,7 @@ async def take_stock(
     conn = connections.get("default")
     shortages: list[Shortage] = []
     entries: list[StockLedger] = []
-    for sku_id, quantity in _merge(lines):
+    for sku_id, quantity in merged(lines):
         balance = await _apply(conn, sku_id, -quantity)
         if balance is None:
             available = await Sku.filter(id=sku_id).using_db(conn).values_list("stock", flat=True)
@@ -110,7 +110,7 @@ async def return_stock(
     """Put stock back (cancelled order, closed order, returned goods)."""
     conn = connections.get("default")
     entries: list[StockLedger] = []
-    for sku_id, quantity in _merge(lines):
+    for sku_id, quantity in merged(lines):
         balance = await _apply(conn, sku_id, quantity)
         if balance is None:
             raise LookupError(f"SKU {sku_id} does not exist")
