@@ -129,59 +129,45 @@ async def create_order(
     transaction (pricing.CampaignHold)."""
     key = _check_key(idempotency_key)
     fingerprint = _fingerprint(request, expected_total)
-    # No lookup of the key first: a new order (the common case) would pay for it, and a
-    # retry is answered anyway, by the unique constraint below or, when its cart lines are
-    # already gone, by the look-up after a refused checkout.
-    settings = state.settings
     now = datetime.now(UTC)
-    try:
-        checkout = await checkout_rules.build_checkout(
-            settings=settings, user_id=user_id, request=request, now=now, hold=hold
-        )
-        quote = checkout.quote
-        if not checkout_rules.totals_match(expected_total, quote):
-            raise DomainError(
-                OrderErrorCode.TOTAL_CHANGED,
-                f"The total is now {pricing.money(quote.total)}; review the order again",
-                field=["expectedTotal"],
-            )
-    except (DomainError, DomainErrors):
-        # A duplicate that arrives while the first request commits finds the cart already
-        # emptied by it: the answer is that order, not "nothing to check out".
-        existing = await _by_key(user_id, key)
-        if existing is not None:
-            return _replay(existing, fingerprint)
-        raise
-    columns = _order_columns(
-        checkout,
+    priced = Pricing(
         state=state,
         user_id=user_id,
+        request=request,
         key=key,
         fingerprint=fingerprint,
+        expected_total=expected_total,
         now=now,
         hold=hold,
     )
-    lines = _line_columns(checkout.quote)
     held = hold.held_stock if hold is not None else {}
-    cap = settings.order_max_unpaid_per_user
+    cap = state.settings.order_max_unpaid_per_user
     try:
-        async with in_transaction() as conn:
-            # Serialises the shopper's placements for the unpaid-order cap. First, like the
-            # cart's and the address book's lock of the same row, so they cannot deadlock.
-            await User.filter(id=user_id).select_for_update(no_key=True).only("id").first()
-            if sql.is_postgres(conn):
+        if sql.is_postgres():
+            # One transaction from the first read: one statement locks the shopper and reads
+            # what the checkout needs, one more writes the order (placing.py).
+            async with in_transaction() as conn:
+                prefetched = await checkout_rules.prefetch(conn, user_id=user_id, request=request)
+                checkout = await priced.checkout(prefetched)
+                if isinstance(checkout, Order):
+                    return checkout
                 order, events = await _write_postgres(
-                    conn, checkout, columns=columns, lines=lines, now=now, held=held, cap=cap
+                    conn, checkout, columns=priced.columns(checkout), now=now, held=held, cap=cap
                 )
-            else:
+                events += await _after_written(order, checkout, hold)
+        else:
+            checkout = await priced.checkout(None)
+            if isinstance(checkout, Order):
+                return checkout
+            async with in_transaction():
+                # Serialises the shopper's placements for the unpaid-order cap. First, like
+                # the cart's and the address book's lock of the same row, so they cannot
+                # deadlock.
+                await User.filter(id=user_id).select_for_update(no_key=True).only("id").first()
                 order, events = await _write_orm(
-                    checkout, columns=columns, lines=lines, held=held, cap=cap
+                    checkout, columns=priced.columns(checkout), held=held, cap=cap
                 )
-            await pricing.reserve_benefits(order, quote.adjustments)
-            if hold is not None and hold.on_placed is not None:
-                await hold.on_placed(order)
-            if quote.total <= 0:
-                events += await _paid_at_once(order)
+                events += await _after_written(order, checkout, hold)
     except IntegrityError:
         # A concurrent request with the same key won the unique constraint.
         existing = await _by_key(user_id, key)
@@ -190,6 +176,72 @@ async def create_order(
         return _replay(existing, fingerprint)
     await state.events.publish(events)
     return order
+
+
+@dataclass(frozen=True, slots=True)
+class Pricing:
+    """One placement's request, priced the same way on either path."""
+
+    state: AppState
+    user_id: int
+    request: CheckoutRequest
+    key: str
+    fingerprint: str
+    expected_total: Decimal | None
+    now: datetime
+    hold: pricing.CampaignHold | None
+
+    async def checkout(self, prefetched: checkout_rules.Prefetched | None) -> Checkout | Order:
+        """The priced checkout; or, when it cannot be placed, the order this key already
+        made: a duplicate that arrives while the first request commits finds the cart
+        already emptied by it, and the answer is that order, not "nothing to check out"."""
+        try:
+            checkout = await checkout_rules.build_checkout(
+                settings=self.state.settings,
+                user_id=self.user_id,
+                request=self.request,
+                now=self.now,
+                hold=self.hold,
+                prefetched=prefetched,
+            )
+            quote = checkout.quote
+            if not checkout_rules.totals_match(self.expected_total, quote):
+                raise DomainError(
+                    OrderErrorCode.TOTAL_CHANGED,
+                    f"The total is now {pricing.money(quote.total)}; review the order again",
+                    field=["expectedTotal"],
+                )
+        except (DomainError, DomainErrors):
+            existing = await _by_key(self.user_id, self.key)
+            if existing is not None:
+                return _replay(existing, self.fingerprint)
+            raise
+        return checkout
+
+    def columns(self, checkout: Checkout) -> dict[str, object]:
+        return _order_columns(
+            checkout,
+            state=self.state,
+            user_id=self.user_id,
+            key=self.key,
+            fingerprint=self.fingerprint,
+            now=self.now,
+            hold=self.hold,
+        )
+
+
+async def _after_written(
+    order: Order, checkout: Checkout, hold: pricing.CampaignHold | None
+) -> list[OutboxEvent]:
+    """In the order's transaction, once it is written: campaigns claim what they granted;
+    a free order is paid at once."""
+    quote = checkout.quote
+    await pricing.reserve_benefits(order, quote.adjustments)
+    if hold is not None and hold.on_placed is not None:
+        await hold.on_placed(order)
+    if quote.total <= 0:
+        return await _paid_at_once(order)
+    return []
 
 
 # The shop's one currency: the model's default, written explicitly by the one-statement path.
@@ -270,7 +322,6 @@ async def _write_orm(
     checkout: Checkout,
     *,
     columns: dict[str, object],
-    lines: list[dict[str, object]],
     held: dict[int, int],
     cap: int,
 ) -> tuple[Order, list[OutboxEvent]]:
@@ -278,6 +329,7 @@ async def _write_orm(
     `_write_postgres`."""
     user_id = int(columns["user_id"])  # type: ignore[call-overload]
     order = await Order.create(**columns, status=OrderStatus.PENDING_PAYMENT)
+    lines = _line_columns(checkout.quote)
     await OrderLine.bulk_create([OrderLine(order_id=order.id, **line) for line in lines])
     if checkout.cart_line_ids:
         await CartLine.filter(user_id=user_id, id__in=checkout.cart_line_ids).delete()
@@ -293,7 +345,6 @@ async def _write_postgres(
     checkout: Checkout,
     *,
     columns: dict[str, object],
-    lines: list[dict[str, object]],
     now: datetime,
     held: dict[int, int],
     cap: int,
@@ -306,7 +357,7 @@ async def _write_postgres(
         conn,
         columns=columns,
         now=now,
-        lines=lines,
+        lines=_line_columns(checkout.quote),
         cart_line_ids=checkout.cart_line_ids,
         central=[] if from_store else stock.merged(to_take),
         shelf=stock.merged(to_take) if from_store else [],

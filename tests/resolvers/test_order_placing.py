@@ -8,8 +8,11 @@ import sys
 from uuid import uuid4
 
 import orjson
+import pytest
 
-from models import DeliveryMethod
+from models import DeliveryMethod, Order, ProductStatus, Store
+from resolvers.core.errors import DomainError, DomainErrors
+from resolvers.orders import checkout as checkout_rules
 from resolvers.orders import service as orders
 from resolvers.orders.checkout import BuyItem, CheckoutRequest
 from settings import BASE_DIR
@@ -82,6 +85,73 @@ async def test_placing_costs_the_same_statements_for_one_line_or_many(shop, cust
             await state.events.flush()
         counts.append(log.count)
 
-    # read the SKUs and the address; lock the shopper; write the order, its lines, events,
-    # stock and ledger (one statement); after the commit, mark the event published
-    assert counts == [5, 5], "\n".join(x[:150] for x in log.statements)
+    # lock the shopper and read the SKUs and the address (one statement); write the order,
+    # its lines, events, stock and ledger (one statement); after the commit, mark the event
+    # published
+    assert counts == [3, 3], "\n".join(x[:150] for x in log.statements)
+
+
+def _codes(exc: DomainError | DomainErrors) -> list[tuple[str, list[str] | None]]:
+    errors = exc.errors if isinstance(exc, DomainErrors) else [exc]
+    return [(str(e.code), e.field) for e in errors]
+
+
+async def test_placing_refuses_what_the_preview_refuses(shop, make_user, state):
+    # Given a shopper without an address, another shopper's address and cart line, a store
+    # that closed, and a product taken off the shelf
+    buyer, other = await make_user(), await make_user()
+    sku = await shop.sku()
+    hidden = await shop.sku(status=ProductStatus.OFF_SHELF)
+    closed = await shop.store()
+    await Store.filter(id=closed.id).update(is_active=False)
+    theirs = await shop.address(other, make_default=True)
+    (their_line,) = await shop.cart(other, (sku, 1))
+    express, pickup = DeliveryMethod.EXPRESS, DeliveryMethod.PICKUP
+    requests = {
+        "no address": CheckoutRequest(express, items=(BuyItem(sku.id, 1),)),
+        "their address": CheckoutRequest(
+            express, items=(BuyItem(sku.id, 1),), address_id=theirs.id
+        ),
+        "no store": CheckoutRequest(pickup, items=(BuyItem(sku.id, 1),)),
+        "closed store": CheckoutRequest(pickup, items=(BuyItem(sku.id, 1),), store_id=closed.id),
+        "their line": CheckoutRequest(pickup, line_ids=(their_line.id,), store_id=closed.id),
+        "empty cart": CheckoutRequest(express),
+        "unknown SKU": CheckoutRequest(express, items=(BuyItem(sku.id + 1000, 1),)),
+        "off the shelf": CheckoutRequest(express, items=(BuyItem(hidden.id, 1),)),
+    }
+
+    for name, request in requests.items():
+        # When the shopper places it (rows prefetched with the lock) and previews it
+        with pytest.raises((DomainError, DomainErrors)) as placing:
+            await orders.create_order(
+                state=state, user_id=buyer.id, request=request, idempotency_key=uuid4().hex
+            )
+        with pytest.raises((DomainError, DomainErrors)) as previewing:
+            await orders.preview_checkout(state=state, user_id=buyer.id, request=request)
+
+        # Then both refuse it the same way
+        assert _codes(placing.value) == _codes(previewing.value), name
+    assert await Order.all().count() == 0
+    assert _codes(placing.value) == [("PRODUCT_NOT_AVAILABLE", ["items", "0", "skuId"])]
+
+
+async def test_an_address_chosen_by_id_is_the_one_snapshotted(shop, customer, state):
+    sku = await shop.sku()
+    await shop.address(customer, phone="13800000001", make_default=True)
+    chosen = await shop.address(customer, phone="13800000002")
+
+    order = await orders.create_order(
+        state=state,
+        user_id=customer.id,
+        request=CheckoutRequest(
+            DeliveryMethod.EXPRESS, items=(BuyItem(sku.id, 1),), address_id=chosen.id
+        ),
+        idempotency_key=uuid4().hex,
+    )
+
+    phone = state.crypto.decrypt(
+        order.recipient_phone_encrypted, context=checkout_rules.ORDER_PHONE_CONTEXT
+    )
+    assert phone == "13800000002"
+    stored = await Order.get(id=order.id)
+    assert stored.recipient_phone_encrypted == order.recipient_phone_encrypted
