@@ -23,6 +23,7 @@ same rows.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,7 +42,7 @@ from models import (
     StockChangeReason,
 )
 from resolvers.catalog.stock import Shortage
-from resolvers.orders import lifecycle
+from resolvers.orders import lifecycle, pricing
 
 # Constant SQL only; every value is bound. `$n::type[]` arrays carry the lines.
 _PLACE = """
@@ -110,7 +111,7 @@ WITH placed AS (
     WHERE store_stock.store_id = $5 AND store_stock.sku_id = w.sku_id
         AND store_stock.quantity >= w.quantity
     RETURNING store_stock.sku_id
-)
+){ctes}
 SELECT placed.id, announced.id AS event_id,
     ARRAY(SELECT id FROM sku_taken) AS sku_taken,
     ARRAY(SELECT id FROM sku_locked) AS sku_ids,
@@ -120,9 +121,25 @@ SELECT placed.id, announced.id AS event_id,
     ARRAY(SELECT quantity FROM shelf_locked) AS shelf_stock,
     (SELECT count(*) FROM (
         SELECT 1 FROM "order" o WHERE o.user_id = $2 AND o.status = $3 LIMIT $47
-    ) AS unpaid) AS other_unpaid
+    ) AS unpaid) AS other_unpaid{columns}
 FROM placed, announced
 """
+_VALUES = 47
+
+
+@functools.cache
+def _statement(ctes: str, columns: str) -> str:
+    """The statement, with a campaign's part (pricing.StatementPart) if any; cached per
+    part, so each is one prepared statement."""
+    if not ctes:
+        return _PLACE.format(ctes="", columns="")
+    count = ctes.count("{") + columns.count("{")  # an upper bound is enough for format
+    numbers = [f"${_VALUES + 1 + i}" for i in range(count)]
+    order_id = "(SELECT id FROM placed)"
+    return _PLACE.format(
+        ctes=", " + ctes.format(*numbers, order_id=order_id).strip(),
+        columns=", " + columns.format(*numbers, order_id=order_id).strip(),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +174,7 @@ async def place(
     central: Sequence[tuple[int, int]],
     shelf: Sequence[tuple[int, int]],
     unpaid_cap: int,
+    part: pricing.StatementPart | None = None,
 ) -> Placed:
     """Write the order described by `columns` (Order's columns, as service.py computes them)
     and `lines` (OrderLine columns without order_id); take `central` (SKU id, quantity),
@@ -218,7 +236,12 @@ async def place(
         [quantity for _, quantity in shelf],
         unpaid_cap,
     ]
-    [row] = await conn.execute_query_dict(_PLACE, values)
+    assert len(values) == _VALUES
+    sql = _statement("", "")
+    if part is not None:
+        sql = _statement(part.ctes, part.columns)
+        values += part.values
+    [row] = await conn.execute_query_dict(sql, values)
     order.id = order_id = row["id"]
     event = OutboxEvent._init_from_db(
         id=row["event_id"],
@@ -230,6 +253,8 @@ async def place(
         created_at=now,
         published_at=None,
     )
+    if part is not None:
+        part.on_row(order, row)
     shortages = _shortages(central, row["sku_taken"], row["sku_ids"], row["sku_stock"])
     shortages += _shortages(shelf, row["shelf_taken"], row["shelf_ids"], row["shelf_stock"])
     return Placed(order=order, event=event, other_unpaid=row["other_unpaid"], shortages=shortages)

@@ -151,10 +151,19 @@ async def create_order(
                 checkout = await priced.checkout(prefetched)
                 if isinstance(checkout, Order):
                     return checkout
+                part = hold.statement if hold is not None else None
                 order, events = await _write_postgres(
-                    conn, checkout, columns=priced.columns(checkout), now=now, held=held, cap=cap
+                    conn,
+                    checkout,
+                    columns=priced.columns(checkout),
+                    now=now,
+                    held=held,
+                    cap=cap,
+                    part=part,
                 )
-                events += await _after_written(order, checkout, hold)
+                events += await _after_written(
+                    order, checkout, hold, written_with_part=part is not None
+                )
         else:
             checkout = await priced.checkout(None)
             if isinstance(checkout, Order):
@@ -231,13 +240,18 @@ class Pricing:
 
 
 async def _after_written(
-    order: Order, checkout: Checkout, hold: pricing.CampaignHold | None
+    order: Order,
+    checkout: Checkout,
+    hold: pricing.CampaignHold | None,
+    *,
+    written_with_part: bool = False,
 ) -> list[OutboxEvent]:
-    """In the order's transaction, once it is written: campaigns claim what they granted;
-    a free order is paid at once."""
+    """In the order's transaction, once it is written: campaigns claim what they granted
+    (unless the hold's StatementPart did, in the order's statement); a free order is paid
+    at once."""
     quote = checkout.quote
     await pricing.reserve_benefits(order, quote.adjustments)
-    if hold is not None and hold.on_placed is not None:
+    if hold is not None and hold.on_placed is not None and not written_with_part:
         await hold.on_placed(order)
     if quote.total <= 0:
         return await _paid_at_once(order)
@@ -348,9 +362,11 @@ async def _write_postgres(
     now: datetime,
     held: dict[int, int],
     cap: int,
+    part: pricing.StatementPart | None,
 ) -> tuple[Order, list[OutboxEvent]]:
-    """The order in one statement (placing.py); the same rules as `_write_orm`: the cap
-    first, then the stock, and nothing kept if either refuses."""
+    """The order in one statement (placing.py) with a campaign's `part` of it, if any; the
+    same rules as `_write_orm`: the cap first, then the stock, and nothing kept if either
+    refuses."""
     to_take = _not_held(_stock_pairs(checkout), held)
     from_store = _store_served(checkout)
     placed = await placing.place(
@@ -362,6 +378,7 @@ async def _write_postgres(
         central=[] if from_store else stock.merged(to_take),
         shelf=stock.merged(to_take) if from_store else [],
         unpaid_cap=cap,
+        part=part,
     )
     if placed.order.total > 0 and placed.other_unpaid >= cap:
         raise _too_many_unpaid(cap)
