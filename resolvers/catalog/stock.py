@@ -3,6 +3,10 @@
 Every movement is a conditional UPDATE (never read-modify-write) plus a StockLedger row, in
 the caller's transaction. Taking stock is all or nothing: if any line is short, the caller's
 transaction rolls back and the error lists every short line.
+
+Placing an order on PostgreSQL takes its stock inside the statement that writes the order
+(resolvers/orders/placing.py), by the same rules: rows locked in `merged` order, a
+conditional decrement, a ledger row per SKU.
 """
 
 from __future__ import annotations

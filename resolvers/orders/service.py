@@ -8,6 +8,15 @@ the order row, so every duplicate waits for the winner, fails with a unique viol
 the winner commits, rolls back everything it did, and answers with the winner's order.
 The same lock makes the cap on a shopper's unpaid orders exact under concurrency.
 Stock is taken last, so the hot SKU rows stay locked only for the end of the transaction.
+
+No lookup of the key comes first: a new order (the common case) would pay for it, and a
+retry is answered anyway, by the unique constraint or, when its cart lines are already
+gone, by the look-up after a refused checkout.
+
+On PostgreSQL an order is BEGIN, two statements, COMMIT: one locks the shopper and reads
+what the checkout needs (checkout.prefetch), one writes everything (placing.py). SQLite,
+the embedded default, writes through the ORM statement by statement; a test checks both
+leave the same rows.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ UPDATE in the caller's transaction (never read-modify-write), rows are touched i
 order so two orders can never deadlock, and taking is all or nothing (the caller rolls
 back on InsufficientStock). A row that does not exist yet is written with an upsert, so two
 first writes of one (store, SKU) both succeed instead of one meeting the unique key.
+Placing an order on PostgreSQL takes from the shelf inside the statement that writes the
+order (resolvers/orders/placing.py), by the same rules.
 """
 
 from __future__ import annotations
