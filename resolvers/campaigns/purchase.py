@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from tortoise import connections
-from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -42,7 +41,7 @@ from resolvers.core.ratelimit import Limit
 from resolvers.core.state import AppState
 from resolvers.orders import service as orders
 from resolvers.orders.checkout import BuyItem, CheckoutRequest
-from resolvers.orders.pricing import Adjustment, CampaignHold, Quote
+from resolvers.orders.pricing import Adjustment, CampaignHold, Quote, StatementPart
 from settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -168,20 +167,22 @@ class _Refused(Exception):
         self.reason = reason
 
 
-# One statement, so one round trip and no BEGIN / COMMIT: the sale row read FOR KEY SHARE
-# with the grant's epoch, the shopper's count raised by a conditional upsert (which locks
-# the buyer row and re-reads it, so two of one shopper's purchases take turns), then the
-# reservation and its unit rows. A unit held twice is a unique violation, which undoes it
-# all. The data-modifying CTEs always run to completion, each only if the one before it
-# produced a row.
-_RECORD = """
-WITH sale AS (
+# Part of the statement that writes the order (pricing.StatementPart, see
+# resolvers/orders/placing.py), so recording costs no round trip of its own: the sale row
+# read FOR KEY SHARE with the grant's epoch, the shopper's count raised by a conditional
+# upsert (which locks the buyer row and re-reads it, so two of one shopper's purchases take
+# turns), then the reservation and its unit rows. A unit held twice is a unique violation,
+# which undoes it all, the order included. The data-modifying CTEs always run to
+# completion, each only if the one before it produced a row. {0}..{6}: sale id, epoch,
+# shopper, quantity, token, expiry, unit numbers.
+_RECORD_CTES = """
+sale AS (
     SELECT price, per_user_limit FROM flash_sale
-    WHERE id = $1 AND redis_epoch = $2 AND status = 'PUBLISHED' AND settled_at IS NULL
+    WHERE id = {0} AND redis_epoch = {1} AND status = 'PUBLISHED' AND settled_at IS NULL
     FOR KEY SHARE
 ), buyer AS (
     INSERT INTO flash_sale_buyer AS b (sale_id, user_id, held)
-    SELECT $1, $3, $4 FROM sale WHERE $4 <= sale.per_user_limit
+    SELECT {0}, {2}, {3} FROM sale WHERE {3} <= sale.per_user_limit
     ON CONFLICT (sale_id, user_id) DO UPDATE SET held = b.held + excluded.held
     WHERE b.held + excluded.held <= (SELECT per_user_limit FROM sale)
     RETURNING held
@@ -189,63 +190,66 @@ WITH sale AS (
     INSERT INTO flash_sale_reservation
         (token, sale_id, user_id, quantity, unit_price, status, expires_at, redis_epoch,
          order_id, created_at)
-    SELECT $5, $1, $3, $4, sale.price, 'RESERVED', $6, $2, $8, now() FROM sale, buyer
+    SELECT {4}, {0}, {2}, {3}, sale.price, 'RESERVED', {5}, {1}, {order_id}, now()
+    FROM sale, buyer
     RETURNING id, created_at, unit_price
 ), units AS (
     INSERT INTO flash_sale_unit (sale_id, unit_no, reservation_id)
-    SELECT $1, unit, reservation.id FROM reservation, unnest($7::int[]) AS unit
+    SELECT {0}, unit, reservation.id FROM reservation, unnest({6}::int[]) AS unit
 )
-SELECT (SELECT count(*) FROM sale) AS sale_found, reservation.id, reservation.created_at,
-       reservation.unit_price
-FROM (SELECT 1) AS one LEFT JOIN reservation ON true
+"""
+_RECORD_COLUMNS = """
+(SELECT count(*) FROM sale) AS sale_found,
+(SELECT id FROM reservation) AS reservation_id,
+(SELECT created_at FROM reservation) AS reservation_created_at,
+(SELECT unit_price FROM reservation) AS reservation_unit_price
 """
 
 
-async def _record_postgres(
-    conn: BaseDBAsyncClient,
+def _record_part(
     *,
     sale_id: int,
     user_id: int,
     token: str,
     verdict: Verdict,
-    order_id: int | None,
-) -> Reservation:
+    recorded: list[Reservation],
+) -> StatementPart:
+    """PostgreSQL: the grant recorded by the statement that writes its order."""
     quantity = len(verdict.units)
     expires_at = from_ms(verdict.expires_ms)
-    [row] = await conn.execute_query_dict(
-        _RECORD,
-        [
-            sale_id,
-            verdict.epoch,
-            user_id,
-            quantity,
-            token,
-            expires_at,
-            list(verdict.units),
-            order_id,
-        ],
-    )
-    if not row["sale_found"]:
-        raise _Refused("sale")
-    if row["id"] is None:
-        raise _Refused("limit")
-    return Reservation(
-        id=row["id"],
-        token=token,
-        sale_id=sale_id,
-        user_id=user_id,
-        quantity=quantity,
-        unit_price=row["unit_price"],
-        status=ReservationStatus.RESERVED,
-        expires_at=expires_at,
-        created_at=row["created_at"],
+
+    def on_row(order: Order, row: Mapping[str, Any]) -> None:
+        if not row["sale_found"]:
+            raise _Refused("sale")
+        if row["reservation_id"] is None:
+            raise _Refused("limit")
+        recorded.append(
+            Reservation(
+                id=row["reservation_id"],
+                token=token,
+                sale_id=sale_id,
+                user_id=user_id,
+                quantity=quantity,
+                unit_price=row["reservation_unit_price"],
+                status=ReservationStatus.RESERVED,
+                expires_at=expires_at,
+                created_at=row["reservation_created_at"],
+            )
+        )
+
+    return StatementPart(
+        ctes=_RECORD_CTES,
+        columns=_RECORD_COLUMNS,
+        values=[sale_id, verdict.epoch, user_id, quantity, token, expires_at, list(verdict.units)],
+        on_row=on_row,
     )
 
 
 async def _record_sqlite(
     *, sale_id: int, user_id: int, token: str, verdict: Verdict, order_id: int | None
 ) -> Reservation:
-    """The same rules for the embedded database (one writer at a time, no row locks)."""
+    """The same rules for the embedded database (one writer at a time, no row locks), in
+    the order's transaction. PostgreSQL records with `_record_part` instead."""
     quantity = len(verdict.units)
     async with in_transaction():
         sale = await FlashSale.filter(
@@ -287,20 +291,6 @@ async def _record_sqlite(
         status=reservation.status,
         expires_at=reservation.expires_at,
         created_at=reservation.created_at,
-    )
-
-
-async def _record(
-    *, sale_id: int, user_id: int, token: str, verdict: Verdict, order_id: int | None
-) -> Reservation:
-    """Record a grant, in the caller's transaction when there is one (the order's)."""
-    conn = connections.get("default")
-    if conn.capabilities.dialect == "postgres":
-        return await _record_postgres(
-            conn, sale_id=sale_id, user_id=user_id, token=token, verdict=verdict, order_id=order_id
-        )
-    return await _record_sqlite(
-        sale_id=sale_id, user_id=user_id, token=token, verdict=verdict, order_id=order_id
     )
 
 
@@ -390,7 +380,7 @@ async def purchase(
         # In the order's transaction: the order, its reservation and its units commit or
         # roll back together.
         recorded.append(
-            await _record(
+            await _record_sqlite(
                 sale_id=sale_id, user_id=user_id, token=token, verdict=verdict, order_id=order.id
             )
         )
@@ -415,6 +405,13 @@ async def purchase(
                 held_stock={terms.sku_id: quantity},
                 payment_deadline=from_ms(verdict.expires_ms),
                 on_placed=record,
+                statement=_record_part(
+                    sale_id=sale_id,
+                    user_id=user_id,
+                    token=token,
+                    verdict=verdict,
+                    recorded=recorded,
+                ),
             ),
         )
         return Purchase(reservation=recorded[-1], order=order)

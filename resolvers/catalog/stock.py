@@ -3,6 +3,10 @@
 Every movement is a conditional UPDATE (never read-modify-write) plus a StockLedger row, in
 the caller's transaction. Taking stock is all or nothing: if any line is short, the caller's
 transaction rolls back and the error lists every short line.
+
+Placing an order on PostgreSQL takes its stock inside the statement that writes the order
+(resolvers/orders/placing.py), by the same rules: rows locked in `merged` order, a
+conditional decrement, a ledger row per SKU.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ class InsufficientStock(Exception):
         self.shortages = shortages
 
 
-def _merge(lines: Iterable[StockLine]) -> list[tuple[int, int]]:
+def merged(lines: Iterable[StockLine]) -> list[tuple[int, int]]:
     """One entry per SKU, in id order: every transaction locks rows in the same order,
     so two orders for the same SKUs can never deadlock each other."""
     totals: dict[int, int] = defaultdict(int)
@@ -78,7 +82,7 @@ async def take_stock(
     conn = connections.get("default")
     shortages: list[Shortage] = []
     entries: list[StockLedger] = []
-    for sku_id, quantity in _merge(lines):
+    for sku_id, quantity in merged(lines):
         balance = await _apply(conn, sku_id, -quantity)
         if balance is None:
             available = await Sku.filter(id=sku_id).using_db(conn).values_list("stock", flat=True)
@@ -110,7 +114,7 @@ async def return_stock(
     """Put stock back (cancelled order, closed order, returned goods)."""
     conn = connections.get("default")
     entries: list[StockLedger] = []
-    for sku_id, quantity in _merge(lines):
+    for sku_id, quantity in merged(lines):
         balance = await _apply(conn, sku_id, quantity)
         if balance is None:
             raise LookupError(f"SKU {sku_id} does not exist")

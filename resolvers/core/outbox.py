@@ -21,13 +21,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from broadcaster import Broadcast
 from tortoise.transactions import in_transaction
 
 from models import OutboxEvent
 from resolvers.core.keys import RedisKeys
 from resolvers.core.live import live_message
 from resolvers.core.logs import request_id_var
+from resolvers.core.pubsub import FanoutBroadcast
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class EventPublisher:
     `republish_pending` sends later.
     """
 
-    def __init__(self, broadcast: Broadcast, keys: RedisKeys) -> None:
+    def __init__(self, broadcast: FanoutBroadcast, keys: RedisKeys) -> None:
         self._broadcast = broadcast
         self._keys = keys
         self._queue: deque[OutboxEvent] = deque()
@@ -114,17 +114,17 @@ class EventPublisher:
             await self._send(batch)
 
     async def _send(self, events: list[OutboxEvent]) -> None:
-        published: list[int] = []
+        # The whole batch in one round trip: under load many events share it.
+        messages = []
+        for event in events:
+            message = event_message(event)
+            messages += [(channel, message) for channel in self.channels(event)]
         try:
-            for event in events:
-                message = event_message(event)
-                for channel in self.channels(event):
-                    await self._broadcast.publish(channel, message)
-                published.append(event.id)
+            await self._broadcast.publish_many(messages)
         except Exception:
             logger.exception("publishing events failed; the worker will republish them")
-        if not published:
             return
+        published = [event.id for event in events]
         try:
             await OutboxEvent.filter(id__in=published, published_at=None).update(
                 published_at=datetime.now(UTC)

@@ -174,6 +174,14 @@ class RedisPubSubBackend(BroadcastBackend):
     async def publish(self, channel: str, message: Any) -> None:
         await self._redis.publish(channel, message)
 
+    async def publish_many(self, messages: list[tuple[str, Any]]) -> None:
+        """Several PUBLISHes in one round trip (in order; not atomic: a failure may leave
+        some sent, and the caller's outbox sends them again)."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for channel, message in messages:
+                pipe.publish(channel, message)
+            await pipe.execute()
+
     async def subscribe(self, channel: str) -> None:
         """Subscribe and wait until Redis confirms it; raises PubSubUnavailable on timeout."""
         await self.confirmed(self.want(channel))
@@ -404,6 +412,10 @@ class MemoryPubSubBackend(MemoryBackend):
     async def unsubscribe(self, channel: str) -> None:
         self.unwant(channel)
 
+    async def publish_many(self, messages: list[tuple[str, Any]]) -> None:
+        for channel, message in messages:
+            await self.publish(channel, message)
+
 
 # --- fan-out to local subscribers -------------------------------------------------------------
 
@@ -470,6 +482,7 @@ class OrderedBackend(Protocol):
     async def connect(self) -> None: ...
     async def disconnect(self) -> None: ...
     async def publish(self, channel: str, message: Any) -> None: ...
+    async def publish_many(self, messages: list[tuple[str, Any]]) -> None: ...
     async def next_published(self) -> Event: ...
 
 
@@ -494,6 +507,10 @@ class FanoutBroadcast(Broadcast):
     @property
     def backend(self) -> OrderedBackend:
         return self._ordered
+
+    async def publish_many(self, messages: list[tuple[str, Any]]) -> None:
+        """(channel, message) pairs, in order, in as few round trips as the backend can."""
+        await self._ordered.publish_many(messages)
 
     async def connect(self) -> None:
         await self._ordered.connect()

@@ -7,12 +7,16 @@ the delivery method's fee and reach. Nothing here writes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import orjson
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models import Address, DeliveryMethod, ProductStatus, Store
 from resolvers.addresses import service as addresses
@@ -232,6 +236,96 @@ async def _cart(user_id: int, line_ids: tuple[int, ...] | None) -> list[tuple[in
     return [(row["line_id"], row["quantity"], SkuRow.from_record(row)) for row in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class Prefetched:
+    """The rows `build_checkout` reads, read ahead by `prefetch` in one statement."""
+
+    # (cart line id or None for a buy-now item, quantity (cart lines), SKU), cart lines
+    # newest first.
+    lines: list[tuple[int | None, int, SkuRow]]
+    address: Address | None  # EXPRESS / COURIER: the given or the default address
+    store: Store | None  # PICKUP: the given store, if active
+
+
+def _columns(alias: str, model: type[Address] | type[Store]) -> str:
+    return ", ".join(f'{alias}.{c} AS "{alias}.{c}"' for c in sorted(model._meta.db_fields))
+
+
+def _model(alias: str, model: type[Address] | type[Store], row: Mapping[str, Any]) -> Any:
+    prefix = f"{alias}."
+    if row[f"{prefix}id"] is None:
+        return None
+    return model._init_from_db(
+        **{c: row[prefix + c] for c in model._meta.db_fields}  # type: ignore[attr-defined]
+    )
+
+
+@functools.cache
+def _prefetch_sql() -> str:
+    """Built on first use: the models know their foreign key columns only once Tortoise
+    is initialised."""
+    return _PREFETCH.format(
+        sku_columns=_SKU_COLUMNS, address=_columns("a", Address), store=_columns("st", Store)
+    )
+
+
+# Locks the shopper's row (as placing does first, see service.py) and reads the SKUs of the
+# buy-now items or of the cart lines, the address and the pickup store: one round trip.
+_PREFETCH = """
+WITH shopper AS (
+    SELECT id FROM "user" WHERE id = $1 FOR NO KEY UPDATE
+), wanted AS (
+    SELECT NULL::bigint AS line_id, 0 AS quantity, w.sku_id FROM unnest($2::bigint[]) AS w(sku_id)
+    UNION ALL
+    SELECT c.id, c.quantity, c.sku_id FROM cart_line c
+    WHERE c.user_id = $1 AND (($3::bool AND c.selected) OR c.id = ANY($4::bigint[]))
+)
+SELECT (SELECT count(*) FROM shopper) AS shopper, w.line_id, w.quantity, {sku_columns},
+    {address}, {store}
+FROM (SELECT 1) AS one
+LEFT JOIN (wanted w JOIN sku s ON s.id = w.sku_id JOIN product p ON p.id = s.product_id) ON true
+LEFT JOIN LATERAL (
+    SELECT * FROM address
+    WHERE $5::bool AND user_id = $1 AND (id = $6::bigint OR ($6::bigint IS NULL AND is_default))
+    ORDER BY id DESC LIMIT 1
+) a ON true
+LEFT JOIN store st ON st.id = $7::bigint AND st.is_active
+ORDER BY w.line_id DESC NULLS LAST
+"""
+
+
+async def prefetch(
+    conn: BaseDBAsyncClient, *, user_id: int, request: CheckoutRequest
+) -> Prefetched:
+    """PostgreSQL, in the placing transaction: lock the shopper and read what the checkout
+    of `request` needs, in one statement (`build_checkout(prefetched=)` then reads nothing
+    more, except a courier order's stores and a store's shelf)."""
+    items = [i.sku_id for i in request.items] if request.items is not None else []
+    from_cart = request.items is None
+    rows = await conn.execute_query_dict(
+        _prefetch_sql(),
+        [
+            user_id,
+            items,
+            from_cart and request.line_ids is None,
+            list(request.line_ids or ()) if from_cart else [],
+            request.delivery_method != DeliveryMethod.PICKUP,
+            request.address_id,
+            request.store_id if request.delivery_method == DeliveryMethod.PICKUP else None,
+        ],
+    )
+    first = rows[0]
+    return Prefetched(
+        lines=[
+            (row["line_id"], row["quantity"], SkuRow.from_record(row))
+            for row in rows
+            if row["sku_id"] is not None
+        ],
+        address=_model("a", Address, first),
+        store=_model("st", Store, first),
+    )
+
+
 def _duplicates(request: CheckoutRequest) -> list[DomainError]:
     """The same SKU (or cart line) twice would add up past the per-line cap and count twice:
     each may appear once per order."""
@@ -267,6 +361,7 @@ async def _lines(
     request: CheckoutRequest,
     settings: Settings,
     held: dict[int, int] | None = None,
+    prefetched: Prefetched | None = None,
 ) -> tuple[list[pricing.PricedLine], list[list[str]]]:
     central = request.delivery_method not in STORE_SERVED
     errors: list[DomainError] = []
@@ -280,16 +375,22 @@ async def _lines(
     if duplicates := _duplicates(request):
         raise DomainErrors(duplicates)
     if request.items is not None:
-        skus = await _skus([i.sku_id for i in request.items]) if request.items else {}
+        if prefetched is not None:
+            skus = {sku.id: sku for _, _, sku in prefetched.lines}
+        else:
+            skus = await _skus([i.sku_id for i in request.items]) if request.items else {}
         wanted = [
             (None, item.quantity, skus.get(item.sku_id), _Paths.item(i))
             for i, item in enumerate(request.items)
         ]
     elif request.line_ids is None:
-        cart = await _cart(user_id, None)
+        cart = prefetched.lines if prefetched is not None else await _cart(user_id, None)
         wanted = [(lid, q, sku, _Paths.cart_line(i)) for i, (lid, q, sku) in enumerate(cart)]
     else:
-        by_id = {lid: (q, sku) for lid, q, sku in await _cart(user_id, request.line_ids)}
+        rows = (
+            prefetched.lines if prefetched is not None else await _cart(user_id, request.line_ids)
+        )
+        by_id = {lid: (q, sku) for lid, q, sku in rows}
         for i, line_id in enumerate(request.line_ids):
             paths = _Paths.cart_line(i)
             if line_id not in by_id:
@@ -326,7 +427,17 @@ async def _lines(
     return lines, fields
 
 
-async def _address(*, user_id: int, address_id: int | None) -> Address:
+async def _address(
+    *, user_id: int, address_id: int | None, prefetched: Prefetched | None = None
+) -> Address:
+    if prefetched is not None:
+        if prefetched.address is not None:
+            return prefetched.address
+        if address_id is None:
+            raise DomainError(
+                OrderErrorCode.ADDRESS_REQUIRED, "Add a delivery address", field=["addressId"]
+            )
+        raise DomainError(OrderErrorCode.ADDRESS_NOT_FOUND, "No such address", field=["addressId"])
     if address_id is None:
         rows = await fetch(
             "SELECT * FROM address WHERE user_id = $1 AND is_default ORDER BY id DESC LIMIT 1",
@@ -402,16 +513,20 @@ async def build_checkout(
     request: CheckoutRequest,
     now: datetime | None = None,
     hold: pricing.CampaignHold | None = None,
+    prefetched: Prefetched | None = None,
 ) -> Checkout:
     """Price a request; raises DomainError(s) for anything that stops it being placed.
-    `hold`: a campaign placing the order itself (see pricing.CampaignHold)."""
+    `hold`: a campaign placing the order itself (see pricing.CampaignHold); `prefetched`:
+    the rows to price it from (see `prefetch`), instead of reading them here."""
     now = now or datetime.now(UTC)
     if len(request.note) > MAX_NOTE_LENGTH:
         raise DomainError(
             OrderErrorCode.INVALID, f"At most {MAX_NOTE_LENGTH} characters", field=["note"]
         )
     held = hold.held_stock if hold is not None else {}
-    lines, fields = await _lines(user_id=user_id, request=request, settings=settings, held=held)
+    lines, fields = await _lines(
+        user_id=user_id, request=request, settings=settings, held=held, prefetched=prefetched
+    )
     quote = pricing.Quote(user_id=user_id, delivery_method=request.delivery_method, lines=lines)
     checkout = Checkout(request=request, quote=quote, line_fields=fields)
     if hold is not None:
@@ -425,7 +540,10 @@ async def build_checkout(
             raise DomainError(
                 OrderErrorCode.STORE_REQUIRED, "Choose a store to pick up at", field=["storeId"]
             )
-        store = await Store.get_or_none(id=request.store_id, is_active=True)
+        if prefetched is not None:
+            store = prefetched.store
+        else:
+            store = await Store.get_or_none(id=request.store_id, is_active=True)
         if store is None:
             raise DomainError(OrderErrorCode.STORE_NOT_FOUND, "No such store", field=["storeId"])
         checkout.store = store
@@ -433,7 +551,9 @@ async def build_checkout(
         _raise_shortages(checkout, await store_shortages(store.id, quote.lines, held))
         return checkout
 
-    checkout.address = await _address(user_id=user_id, address_id=request.address_id)
+    checkout.address = await _address(
+        user_id=user_id, address_id=request.address_id, prefetched=prefetched
+    )
     if method == DeliveryMethod.EXPRESS:
         quote.shipping_fee = delivery.express_fee(quote.goods_total, settings)
         return checkout

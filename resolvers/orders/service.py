@@ -8,6 +8,15 @@ the order row, so every duplicate waits for the winner, fails with a unique viol
 the winner commits, rolls back everything it did, and answers with the winner's order.
 The same lock makes the cap on a shopper's unpaid orders exact under concurrency.
 Stock is taken last, so the hot SKU rows stay locked only for the end of the transaction.
+
+No lookup of the key comes first: a new order (the common case) would pay for it, and a
+retry is answered anyway, by the unique constraint or, when its cart lines are already
+gone, by the look-up after a refused checkout.
+
+On PostgreSQL an order is BEGIN, two statements, COMMIT: one locks the shopper and reads
+what the checkout needs (checkout.prefetch), one writes everything (placing.py). SQLite,
+the embedded default, writes through the ORM statement by statement; a test checks both
+leave the same rows.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -31,6 +41,7 @@ from models import (
     OrderLine,
     OrderNote,
     OrderStatus,
+    OutboxEvent,
     Payment,
     PaymentStatus,
     Shipment,
@@ -40,12 +51,13 @@ from models import (
 )
 from resolvers.addresses.service import AddressData, phone_index, validate_address
 from resolvers.catalog import stock
+from resolvers.core import sql
 from resolvers.core.crypto import normalise_phone
 from resolvers.core.errors import DomainError, DomainErrors
 from resolvers.core.pagination import Page, SortKey, paginate
 from resolvers.core.state import AppState
 from resolvers.orders import checkout as checkout_rules
-from resolvers.orders import delivery, lifecycle, pricing, shelves
+from resolvers.orders import delivery, lifecycle, placing, pricing, shelves
 from resolvers.orders.checkout import Checkout, CheckoutRequest
 from resolvers.orders.errors import OrderErrorCode
 from resolvers.orders.lifecycle import Actor, OrderAction
@@ -126,91 +138,54 @@ async def create_order(
     transaction (pricing.CampaignHold)."""
     key = _check_key(idempotency_key)
     fingerprint = _fingerprint(request, expected_total)
-    # No lookup of the key first: a new order (the common case) would pay for it, and a
-    # retry is answered anyway, by the unique constraint below or, when its cart lines are
-    # already gone, by the look-up after a refused checkout.
-    settings = state.settings
     now = datetime.now(UTC)
+    priced = Pricing(
+        state=state,
+        user_id=user_id,
+        request=request,
+        key=key,
+        fingerprint=fingerprint,
+        expected_total=expected_total,
+        now=now,
+        hold=hold,
+    )
+    held = hold.held_stock if hold is not None else {}
+    cap = state.settings.order_max_unpaid_per_user
     try:
-        checkout = await checkout_rules.build_checkout(
-            settings=settings, user_id=user_id, request=request, now=now, hold=hold
-        )
-        quote = checkout.quote
-        if not checkout_rules.totals_match(expected_total, quote):
-            raise DomainError(
-                OrderErrorCode.TOTAL_CHANGED,
-                f"The total is now {pricing.money(quote.total)}; review the order again",
-                field=["expectedTotal"],
-            )
-    except (DomainError, DomainErrors):
-        # A duplicate that arrives while the first request commits finds the cart already
-        # emptied by it: the answer is that order, not "nothing to check out".
-        existing = await _by_key(user_id, key)
-        if existing is not None:
-            return _replay(existing, fingerprint)
-        raise
-    fields: dict[str, object] = {}
-    if checkout.address is not None:
-        fields = checkout_rules.address_snapshot(checkout.address, state.crypto)
-
-    number = new_number(now)
-    try:
-        async with in_transaction():
-            # Serialises the shopper's placements for the unpaid-order cap. First, like the
-            # cart's and the address book's lock of the same row, so they cannot deadlock.
-            await User.filter(id=user_id).select_for_update(no_key=True).only("id").first()
-            order = await Order.create(
-                number=number,
-                user_id=user_id,
-                status=OrderStatus.PENDING_PAYMENT,
-                delivery_method=request.delivery_method,
-                store_id=checkout.store.id if checkout.store else None,
-                idempotency_key=key,
-                request_hash=fingerprint,
-                subtotal=quote.subtotal,
-                discount_total=quote.discount_total,
-                shipping_fee=quote.shipping_fee,
-                total=quote.total,
-                adjustments=[a.as_json() for a in quote.adjustments],
-                buyer_note=request.note.strip(),
-                courier_distance_m=checkout.courier_distance_m,
-                courier_eta=checkout.courier_eta,
-                payment_deadline=(
-                    hold.payment_deadline
-                    if hold is not None and hold.payment_deadline is not None
-                    else now + timedelta(seconds=settings.order_payment_timeout_seconds)
-                ),
-                **fields,
-            )
-            shares = quote.discount_shares()
-            await OrderLine.bulk_create(
-                [
-                    OrderLine(
-                        order_id=order.id,
-                        sku_id=line.sku_id,
-                        product_id=line.product_id,
-                        title=line.title,
-                        spec_text=line.spec_text[:255],
-                        image_url=line.image_url[:512],
-                        unit_price=line.unit_price,
-                        quantity=line.quantity,
-                        line_total=line.line_total,
-                        discount_share=share,
-                    )
-                    for line, share in zip(quote.lines, shares, strict=True)
-                ]
-            )
-            await pricing.reserve_benefits(order, quote.adjustments)
-            if hold is not None and hold.on_placed is not None:
-                await hold.on_placed(order)
-            if checkout.cart_line_ids:
-                await CartLine.filter(user_id=user_id, id__in=checkout.cart_line_ids).delete()
-            events = [await lifecycle.record(order, actor=customer(user_id))]
-            if quote.total > 0:  # a free order is paid at once: it holds nothing unpaid
-                await _within_unpaid_cap(user_id, settings.order_max_unpaid_per_user)
-            await _take_stock(order, checkout, held=hold.held_stock if hold is not None else {})
-            if quote.total <= 0:
-                events += await _paid_at_once(order)
+        if sql.is_postgres():
+            # One transaction from the first read: one statement locks the shopper and reads
+            # what the checkout needs, one more writes the order (placing.py).
+            async with in_transaction() as conn:
+                prefetched = await checkout_rules.prefetch(conn, user_id=user_id, request=request)
+                checkout = await priced.checkout(prefetched)
+                if isinstance(checkout, Order):
+                    return checkout
+                part = hold.statement if hold is not None else None
+                order, events = await _write_postgres(
+                    conn,
+                    checkout,
+                    columns=priced.columns(checkout),
+                    now=now,
+                    held=held,
+                    cap=cap,
+                    part=part,
+                )
+                events += await _after_written(
+                    order, checkout, hold, written_with_part=part is not None
+                )
+        else:
+            checkout = await priced.checkout(None)
+            if isinstance(checkout, Order):
+                return checkout
+            async with in_transaction():
+                # Serialises the shopper's placements for the unpaid-order cap. First, like
+                # the cart's and the address book's lock of the same row, so they cannot
+                # deadlock.
+                await User.filter(id=user_id).select_for_update(no_key=True).only("id").first()
+                order, events = await _write_orm(
+                    checkout, columns=priced.columns(checkout), held=held, cap=cap
+                )
+                events += await _after_written(order, checkout, hold)
     except IntegrityError:
         # A concurrent request with the same key won the unique constraint.
         existing = await _by_key(user_id, key)
@@ -219,6 +194,206 @@ async def create_order(
         return _replay(existing, fingerprint)
     await state.events.publish(events)
     return order
+
+
+@dataclass(frozen=True, slots=True)
+class Pricing:
+    """One placement's request, priced the same way on either path."""
+
+    state: AppState
+    user_id: int
+    request: CheckoutRequest
+    key: str
+    fingerprint: str
+    expected_total: Decimal | None
+    now: datetime
+    hold: pricing.CampaignHold | None
+
+    async def checkout(self, prefetched: checkout_rules.Prefetched | None) -> Checkout | Order:
+        """The priced checkout; or, when it cannot be placed, the order this key already
+        made: a duplicate that arrives while the first request commits finds the cart
+        already emptied by it, and the answer is that order, not "nothing to check out"."""
+        try:
+            checkout = await checkout_rules.build_checkout(
+                settings=self.state.settings,
+                user_id=self.user_id,
+                request=self.request,
+                now=self.now,
+                hold=self.hold,
+                prefetched=prefetched,
+            )
+            quote = checkout.quote
+            if not checkout_rules.totals_match(self.expected_total, quote):
+                raise DomainError(
+                    OrderErrorCode.TOTAL_CHANGED,
+                    f"The total is now {pricing.money(quote.total)}; review the order again",
+                    field=["expectedTotal"],
+                )
+        except (DomainError, DomainErrors):
+            existing = await _by_key(self.user_id, self.key)
+            if existing is not None:
+                return _replay(existing, self.fingerprint)
+            raise
+        return checkout
+
+    def columns(self, checkout: Checkout) -> dict[str, object]:
+        return _order_columns(
+            checkout,
+            state=self.state,
+            user_id=self.user_id,
+            key=self.key,
+            fingerprint=self.fingerprint,
+            now=self.now,
+            hold=self.hold,
+        )
+
+
+async def _after_written(
+    order: Order,
+    checkout: Checkout,
+    hold: pricing.CampaignHold | None,
+    *,
+    written_with_part: bool = False,
+) -> list[OutboxEvent]:
+    """In the order's transaction, once it is written: campaigns claim what they granted
+    (unless the hold's StatementPart did, in the order's statement); a free order is paid
+    at once."""
+    quote = checkout.quote
+    await pricing.reserve_benefits(order, quote.adjustments)
+    if hold is not None and hold.on_placed is not None and not written_with_part:
+        await hold.on_placed(order)
+    if quote.total <= 0:
+        return await _paid_at_once(order)
+    return []
+
+
+# The shop's one currency: the model's default, written explicitly by the one-statement path.
+CURRENCY = Order._meta.fields_map["currency"].default
+# Order columns a pickup order (no address) leaves empty.
+_NO_ADDRESS: dict[str, object] = {
+    "recipient_name": "",
+    "recipient_phone_encrypted": "",
+    "recipient_phone_index": "",
+    "province": "",
+    "city": "",
+    "district": "",
+    "address_detail_encrypted": "",
+    "latitude": None,
+    "longitude": None,
+}
+
+
+def _order_columns(
+    checkout: Checkout,
+    *,
+    state: AppState,
+    user_id: int,
+    key: str,
+    fingerprint: str,
+    now: datetime,
+    hold: pricing.CampaignHold | None,
+) -> dict[str, object]:
+    """The new order's columns, whichever way it is written."""
+    request, quote = checkout.request, checkout.quote
+    address = _NO_ADDRESS
+    if checkout.address is not None:
+        address = checkout_rules.address_snapshot(checkout.address, state.crypto)
+    return {
+        "number": new_number(now),
+        "user_id": user_id,
+        "delivery_method": request.delivery_method,
+        "store_id": checkout.store.id if checkout.store else None,
+        "idempotency_key": key,
+        "request_hash": fingerprint,
+        "currency": CURRENCY,
+        "subtotal": quote.subtotal,
+        "discount_total": quote.discount_total,
+        "shipping_fee": quote.shipping_fee,
+        "total": quote.total,
+        "adjustments": [a.as_json() for a in quote.adjustments],
+        "buyer_note": request.note.strip(),
+        "courier_distance_m": checkout.courier_distance_m,
+        "courier_eta": checkout.courier_eta,
+        "payment_deadline": (
+            hold.payment_deadline
+            if hold is not None and hold.payment_deadline is not None
+            else now + timedelta(seconds=state.settings.order_payment_timeout_seconds)
+        ),
+        **address,
+    }
+
+
+def _line_columns(quote: pricing.Quote) -> list[dict[str, object]]:
+    """OrderLine columns (but order_id): the snapshots of title, spec, image and price."""
+    return [
+        {
+            "sku_id": line.sku_id,
+            "product_id": line.product_id,
+            "title": line.title,
+            "spec_text": line.spec_text[:255],
+            "image_url": line.image_url[:512],
+            "unit_price": line.unit_price,
+            "quantity": line.quantity,
+            "line_total": line.line_total,
+            "discount_share": share,
+        }
+        for line, share in zip(quote.lines, quote.discount_shares(), strict=True)
+    ]
+
+
+async def _write_orm(
+    checkout: Checkout,
+    *,
+    columns: dict[str, object],
+    held: dict[int, int],
+    cap: int,
+) -> tuple[Order, list[OutboxEvent]]:
+    """The order through the ORM (SQLite), statement by statement; the same rows as
+    `_write_postgres`."""
+    user_id = int(columns["user_id"])  # type: ignore[call-overload]
+    order = await Order.create(**columns, status=OrderStatus.PENDING_PAYMENT)
+    lines = _line_columns(checkout.quote)
+    await OrderLine.bulk_create([OrderLine(order_id=order.id, **line) for line in lines])
+    if checkout.cart_line_ids:
+        await CartLine.filter(user_id=user_id, id__in=checkout.cart_line_ids).delete()
+    events = [await lifecycle.record(order, actor=customer(user_id))]
+    if order.total > 0:  # a free order is paid at once: it holds nothing unpaid
+        await _within_unpaid_cap(user_id, cap)
+    await _take_stock(order, checkout, held=held)
+    return order, events
+
+
+async def _write_postgres(
+    conn: BaseDBAsyncClient,
+    checkout: Checkout,
+    *,
+    columns: dict[str, object],
+    now: datetime,
+    held: dict[int, int],
+    cap: int,
+    part: pricing.StatementPart | None,
+) -> tuple[Order, list[OutboxEvent]]:
+    """The order in one statement (placing.py) with a campaign's `part` of it, if any; the
+    same rules as `_write_orm`: the cap first, then the stock, and nothing kept if either
+    refuses."""
+    to_take = _not_held(_stock_pairs(checkout), held)
+    from_store = _store_served(checkout)
+    placed = await placing.place(
+        conn,
+        columns=columns,
+        now=now,
+        lines=_line_columns(checkout.quote),
+        cart_line_ids=checkout.cart_line_ids,
+        central=[] if from_store else stock.merged(to_take),
+        shelf=stock.merged(to_take) if from_store else [],
+        unpaid_cap=cap,
+        part=part,
+    )
+    if placed.order.total > 0 and placed.other_unpaid >= cap:
+        raise _too_many_unpaid(cap)
+    if placed.shortages:
+        raise _shortage_errors(checkout, placed.shortages)
+    return placed.order, [placed.event]
 
 
 async def _paid_at_once(order: Order) -> list:
@@ -247,10 +422,14 @@ async def _within_unpaid_cap(user_id: int, cap: int) -> None:
         .values_list("id", flat=True)
     )
     if len(unpaid) > cap:
-        raise DomainError(
-            OrderErrorCode.TOO_MANY_UNPAID_ORDERS,
-            f"You have {cap} orders awaiting payment; pay or cancel one first",
-        )
+        raise _too_many_unpaid(cap)
+
+
+def _too_many_unpaid(cap: int) -> DomainError:
+    return DomainError(
+        OrderErrorCode.TOO_MANY_UNPAID_ORDERS,
+        f"You have {cap} orders awaiting payment; pay or cancel one first",
+    )
 
 
 def _not_held(pairs: list[tuple[int, int]], held: dict[int, int]) -> list[stock.StockLine]:
@@ -265,13 +444,23 @@ def _not_held(pairs: list[tuple[int, int]], held: dict[int, int]) -> list[stock.
     return lines
 
 
+def _stock_pairs(checkout: Checkout) -> list[tuple[int, int]]:
+    return [(line.sku_id, line.quantity) for line in checkout.quote.lines]
+
+
+def _store_served(checkout: Checkout) -> bool:
+    return (
+        checkout.request.delivery_method in checkout_rules.STORE_SERVED
+        and checkout.store is not None
+    )
+
+
 async def _take_stock(order: Order, checkout: Checkout, *, held: dict[int, int]) -> None:
-    lines = checkout.quote.lines
-    to_take = _not_held([(line.sku_id, line.quantity) for line in lines], held)
+    to_take = _not_held(_stock_pairs(checkout), held)
     if not to_take:
         return
     try:
-        if order.delivery_method in checkout_rules.STORE_SERVED and order.store_id is not None:
+        if _store_served(checkout):
             await store_stock.take_store_stock(store_id=order.store_id, lines=to_take)
         else:
             await stock.take_stock(
@@ -281,18 +470,24 @@ async def _take_stock(order: Order, checkout: Checkout, *, held: dict[int, int])
                 actor_id=order.user_id,
             )
     except stock.InsufficientStock as exc:
-        errors = []
-        for shortage in exc.shortages:
-            for line, path in zip(lines, checkout.line_fields, strict=True):
-                if line.sku_id == shortage.sku_id:
-                    errors.append(
-                        DomainError(
-                            OrderErrorCode.INSUFFICIENT_STOCK,
-                            f"Only {max(shortage.available, 0)} of {line.title} left",
-                            field=path,
-                        )
+        raise _shortage_errors(checkout, exc.shortages) from exc
+
+
+def _shortage_errors(checkout: Checkout, shortages: list[stock.Shortage]) -> DomainErrors:
+    """Every short line, at its field in the request."""
+    errors = []
+    lines = checkout.quote.lines
+    for shortage in shortages:
+        for line, path in zip(lines, checkout.line_fields, strict=True):
+            if line.sku_id == shortage.sku_id:
+                errors.append(
+                    DomainError(
+                        OrderErrorCode.INSUFFICIENT_STOCK,
+                        f"Only {max(shortage.available, 0)} of {line.title} left",
+                        field=path,
                     )
-        raise DomainErrors(errors) from exc
+                )
+    return DomainErrors(errors)
 
 
 # --- giving back what an unpaid order held ----------------------------------------------------

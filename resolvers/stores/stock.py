@@ -6,24 +6,16 @@ UPDATE in the caller's transaction (never read-modify-write), rows are touched i
 order so two orders can never deadlock, and taking is all or nothing (the caller rolls
 back on InsufficientStock). A row that does not exist yet is written with an upsert, so two
 first writes of one (store, SKU) both succeed instead of one meeting the unique key.
+Placing an order on PostgreSQL takes from the shelf inside the statement that writes the
+order (resolvers/orders/placing.py), by the same rules.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
-from resolvers.catalog.stock import InsufficientStock, Shortage, StockLine
+from resolvers.catalog.stock import InsufficientStock, Shortage, StockLine, merged
 from resolvers.core import sql
-
-
-def _merge(lines: Iterable[StockLine]) -> list[tuple[int, int]]:
-    totals: dict[int, int] = defaultdict(int)
-    for line in lines:
-        if line.quantity <= 0:
-            raise ValueError("stock quantities are positive")
-        totals[line.sku_id] += line.quantity
-    return sorted(totals.items())
 
 
 async def ensure_row(*, store_id: int, sku_id: int) -> None:
@@ -38,7 +30,7 @@ async def ensure_row(*, store_id: int, sku_id: int) -> None:
 async def take_store_stock(*, store_id: int, lines: Iterable[StockLine]) -> None:
     """Take every line from the store's shelf or none. Call inside a transaction."""
     shortages: list[Shortage] = []
-    for sku_id, quantity in _merge(lines):
+    for sku_id, quantity in merged(lines):
         taken = await sql.fetch(
             "UPDATE store_stock SET quantity = quantity - $1, updated_at = CURRENT_TIMESTAMP "
             "WHERE store_id = $2 AND sku_id = $3 AND quantity >= $1 RETURNING quantity",
@@ -57,7 +49,7 @@ async def take_store_stock(*, store_id: int, lines: Iterable[StockLine]) -> None
 
 async def return_store_stock(*, store_id: int, lines: Iterable[StockLine]) -> None:
     """Put units back on the store's shelf (a cancelled or closed order)."""
-    for sku_id, quantity in _merge(lines):
+    for sku_id, quantity in merged(lines):
         await sql.execute(
             "INSERT INTO store_stock (store_id, sku_id, quantity, updated_at) "
             "VALUES ($1, $2, $3, CURRENT_TIMESTAMP) ON CONFLICT (store_id, sku_id) DO UPDATE "

@@ -79,10 +79,10 @@ async def test_events_published_one_after_another_arrive_in_order(state, listene
 async def test_events_that_could_not_be_sent_are_left_to_the_worker(state, monkeypatch):
     event = await _record()
 
-    async def redis_down(channel, message):
+    async def redis_down(messages):
         raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr(state.broadcast, "publish", redis_down)
+    monkeypatch.setattr(state.broadcast, "publish_many", redis_down)
     await state.events.publish([event])
     await state.events.flush()
 
