@@ -17,7 +17,11 @@ fragment at the root, not introspection) whose selection compiles to a reader
    `get_argument_values` (on any error, nothing has run: the standard path reports it);
 2. the field's resolve function, i.e. Strawberry's wrapper (argument conversion,
    permission classes, field extensions, exception handlers: all as usual), with the
-   resolve info the executor class itself builds;
+   resolve info the executor class itself builds. When the field has no extension
+   (permission classes are extensions), the schema no exception handler, and every
+   argument is a scalar or an enum (optional or not), Strawberry's conversion would hand
+   the coerced values over unchanged under their Python names: the resolver is then
+   called directly with them (`DirectCall`), as Strawberry's `get_arguments` would;
 3. its answer read by the compiled reader.
 
 When the resolver raised, or the reader gives up (a null in a non-null field, a value of
@@ -53,6 +57,12 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_variable_values
 from graphql.pyutils import Path, gather_with_cancel
 from graphql.type.definition import GraphQLResolveInfoHelpers
+from strawberry.relay import GlobalID
+from strawberry.scalars import is_scalar
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.base import StrawberryMaybe, StrawberryOptional
+from strawberry.types.enum import StrawberryEnumDefinition
+from strawberry.types.field import StrawberryField
 
 from graph.execution import Reader, value_reader
 
@@ -110,10 +120,82 @@ def _gather(values: Sequence[Awaitable[Any]]) -> Awaitable[list[Any]]:
 _HELPERS = GraphQLResolveInfoHelpers(gather=_gather, track=_track)
 
 
+class DirectCall:
+    """A resolver called the way Strawberry's wrapper would call it, for a field whose
+    arguments Strawberry passes through unchanged (scalars and enums)."""
+
+    __slots__ = (
+        "field",
+        "info_class",
+        "info_name",
+        "names",
+        "resolver",
+        "source_names",
+        "with_self",
+    )
+
+    def __init__(
+        self, field: StrawberryField, names: list[tuple[str, str]], info_class: type
+    ) -> None:
+        resolver = field.base_resolver
+        assert resolver is not None
+        self.field = field
+        self.resolver = resolver
+        self.info_class = info_class
+        self.names = names  # (GraphQL name, Python name)
+        self.with_self = resolver.self_parameter is not None
+        self.source_names = [
+            p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None
+        ]
+        self.info_name = resolver.info_parameter.name if resolver.info_parameter else None
+
+    def __call__(self, source: Any, info: Any, args: dict[str, Any]) -> Any:
+        kwargs = {python: args[graphql] for graphql, python in self.names if graphql in args}
+        for name in self.source_names:
+            kwargs[name] = source
+        if self.info_name is not None:
+            kwargs[self.info_name] = self.info_class(_raw_info=info, _field=self.field)
+        if self.with_self:
+            return self.resolver(source, **kwargs)
+        return self.resolver(**kwargs)
+
+
+def _passes_through(type_: Any, scalar_registry: Any) -> bool:
+    """Does Strawberry's `convert_argument` return values of this type as they are?"""
+    if isinstance(type_, StrawberryMaybe):
+        return False  # wrapped in Some()
+    if isinstance(type_, StrawberryOptional):
+        type_ = type_.of_type
+    if isinstance(type_, StrawberryEnumDefinition):
+        return True
+    return type_ is not GlobalID and is_scalar(type_, scalar_registry)
+
+
+def direct_call(field_def: GraphQLField, strawberry_schema: Any) -> DirectCall | None:
+    field = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if (
+        not isinstance(field, StrawberryField)
+        or field.base_resolver is None
+        or field.extensions
+        or field.is_subscription
+        or strawberry_schema.exception_handlers
+    ):
+        return None
+    converter = strawberry_schema.schema_converter
+    config = strawberry_schema.config
+    names = []
+    for argument in field.arguments:
+        if not _passes_through(argument.type, converter.scalar_registry):
+            return None
+        names.append((config.name_converter.from_argument(argument), argument.python_name))
+    return DirectCall(field, names, config.info_class)
+
+
 class RootFieldPlan:
     """How to run one operation of one document on the short path."""
 
     __slots__ = (
+        "direct",
         "field_def",
         "fragments",
         "key",
@@ -133,7 +215,9 @@ class RootFieldPlan:
         field_def: GraphQLField,
         parent_type: GraphQLObjectType,
         read: Reader,
+        direct: DirectCall | None,
     ) -> None:
+        self.direct = direct
         self.operation = operation
         self.node = node
         self.field_def = field_def
@@ -147,8 +231,9 @@ class RootFieldPlan:
 
 
 def make_plan(
-    schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode
+    strawberry_schema: Any, document: DocumentNode, operation: OperationDefinitionNode
 ) -> RootFieldPlan | None:
+    schema: GraphQLSchema = strawberry_schema._schema
     if operation.directives:
         return None
     if operation.operation == OperationType.QUERY:
@@ -177,6 +262,7 @@ def make_plan(
         field_def=field_def,
         parent_type=root,
         read=read,
+        direct=direct_call(field_def, strawberry_schema),
     )
 
 
@@ -188,8 +274,10 @@ class RootFieldPlans:
         self._maxsize = maxsize
 
     def get(
-        self, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode
+        self, strawberry_schema: Any, document: DocumentNode, operation: OperationDefinitionNode
     ) -> RootFieldPlan | None:
+        """The plan of `operation` in `document` for a Strawberry schema."""
+        schema = strawberry_schema
         key = (id(schema), id(document), id(operation))
         hit = self._items.get(key)
         if hit is not None and hit[0] is schema and hit[1] is document:
@@ -240,7 +328,10 @@ async def execute_root_field(
         executor, field_def, [plan.node], plan.parent_type, plan.path
     )
     try:
-        value = field_def.resolve(None, info, **args)
+        if plan.direct is not None:
+            value = plan.direct(None, info, args)
+        else:
+            value = field_def.resolve(None, info, **args)
         if is_awaitable(value):
             value = await value
     except Exception as exc:

@@ -266,7 +266,7 @@ class MicrostoreSchema(strawberry.Schema):
         # Both short paths go together: the plan reads answers with the executor's readers.
         executor_class = self.execution_context_class
         plan = (
-            edge.root_plans.get(self._schema, document, operation)
+            edge.root_plans.get(self, document, operation)
             if edge.root_plans is not None
             and executor_class is not None
             and issubclass(executor_class, LeafShortcutExecutor)

@@ -7,6 +7,7 @@ from enum import Enum
 
 import pytest
 import strawberry
+from strawberry import relay
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.graphql import OperationType
 
@@ -46,6 +47,12 @@ class Payload:
     errors: list[str] = strawberry.field(default_factory=list)
 
 
+@strawberry.input
+class Filter:
+    prefix: str = ""
+    tags: list[str] = strawberry.field(default_factory=list)
+
+
 @strawberry.type
 class Query:
     @strawberry.field
@@ -74,6 +81,16 @@ class Query:
         raw = info._raw_info
         described = f"{info.field_name} {list(raw.path.as_list())} {sorted(info.variable_values)}"
         return Payload(errors=[described, str(tag), type(info.context).__name__])
+
+    @strawberry.field
+    async def filtered(self, filter: Filter, tags: list[str] | None = None) -> Payload:
+        CALLS.append("filtered")
+        return Payload(errors=[filter.prefix, *filter.tags, *(tags or [])])
+
+    @strawberry.field
+    async def by_global_id(self, id: relay.GlobalID) -> Payload:
+        CALLS.append("by_global_id")
+        return Payload(errors=[id.type_name, id.node_id])
 
     @strawberry.field(permission_classes=[IsStaff])
     async def secret(self) -> Thing:
@@ -156,6 +173,10 @@ CASES = [
     ("mutation { make(count: -1) { thing { name } } }", None, True),
     # not planned either: a field with a resolver below (`shout`)
     ("mutation { make(count: 1) { thing { name shout } } }", None, False),
+    # arguments Strawberry converts: its own wrapper calls the resolver
+    ('{ filtered(filter: {prefix: "p", tags: ["a"]}, tags: ["b"]) { errors } }', None, True),
+    ('{ byGlobalId(id: "VGhpbmc6Nw==") { errors } }', None, True),
+    ('{ byGlobalId(id: "not base64") { errors } }', None, True),
     # variables the standard path refuses
     ("query ($c: Int!) { thing(count: $c) { name } }", {"c": "many"}, True),
     ("query ($c: Int!) { thing(count: $c) { name } }", {}, True),
@@ -190,8 +211,13 @@ def test_plans_are_made_for_single_plain_root_fields_only():
     for document, _, planned in CASES:
         parsed = schema.edge.parse(document)
         operation = parsed.definitions[0]
-        plan = plans.get(schema._schema, parsed, operation)
+        plan = plans.get(schema, parsed, operation)
         assert (plan is not None) == planned, document
+        if plan is not None:
+            # the resolver is called directly when Strawberry would pass the arguments
+            # through unchanged, and by Strawberry's wrapper otherwise
+            wrapped = ("secret", "filtered", "byGlobalId")
+            assert (plan.direct is None) == document.split("{")[1].strip().startswith(wrapped)
 
 
 async def test_a_permission_class_still_refuses_on_the_short_path():
