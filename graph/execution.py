@@ -298,9 +298,23 @@ def _compile_field(parent: GraphQLObjectType, node: FieldNode) -> Reader | None:
         return field_def.extensions.get(READER)
     if not _is_plain_attribute(field_def):
         return None
-    # Object, [Object] or their non-null forms; one list level at most.
-    outer_non_null = isinstance(field_def.type, GraphQLNonNull)
-    graphql_type = field_def.type.of_type if outer_non_null else field_def.type
+    complete = value_reader(field_def.type, node.selection_set)
+    if complete is None:
+        return None
+    attribute = field_def.extensions[GraphQLCoreConverter.DEFINITION_BACKREF].python_name
+
+    def read(source: Any) -> Any:
+        return complete(getattr(source, attribute))
+
+    return read
+
+
+def value_reader(field_type: Any, selection_set: SelectionSetNode) -> Reader | None:
+    """A function that completes a value of `field_type` (an object, [object] or their
+    non-null forms; one list level at most) for `selection_set`, or returns Undefined to
+    give up; None when the selection is not plain enough to compile."""
+    outer_non_null = isinstance(field_type, GraphQLNonNull)
+    graphql_type = field_type.of_type if outer_non_null else field_type
     is_list = isinstance(graphql_type, GraphQLList)
     item_non_null = False
     if is_list:
@@ -310,13 +324,11 @@ def _compile_field(parent: GraphQLObjectType, node: FieldNode) -> Reader | None:
             graphql_type = graphql_type.of_type
     if not isinstance(graphql_type, GraphQLObjectType):
         return None
-    item = _compile_selection(graphql_type, node.selection_set)
+    item = _compile_selection(graphql_type, selection_set)
     if item is None:
         return None
-    attribute = field_def.extensions[GraphQLCoreConverter.DEFINITION_BACKREF].python_name
 
-    def read(source: Any) -> Any:
-        value = getattr(source, attribute)
+    def complete(value: Any) -> Any:
         if value is None:
             return Undefined if outer_non_null else None
         if not is_list:
@@ -336,7 +348,7 @@ def _compile_field(parent: GraphQLObjectType, node: FieldNode) -> Reader | None:
             items.append(completed)
         return items
 
-    return read
+    return complete
 
 
 class LeafShortcutExecutor(StrawberryGraphQLCoreExecutionContext):

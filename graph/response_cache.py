@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
-from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -94,12 +93,27 @@ class _Checker(Visitor):
         return None
 
 
-@lru_cache(maxsize=1024)
+# Verdicts by document *object*: the parse cache hands every request with the same text the
+# same document, while hashing a document by value (frozen dataclasses, field by field)
+# costs ~25 us for a small mutation, more than the check saves. An entry keeps its schema
+# and document alive, so their ids are not reused while it is cached.
+_VERDICTS_MAX = 1024
+_verdicts: dict[tuple[int, int], tuple[GraphQLSchema, DocumentNode, bool]] = {}
+
+
 def _is_cacheable(schema: GraphQLSchema, document: DocumentNode) -> bool:
+    key = (id(schema), id(document))
+    hit = _verdicts.get(key)
+    if hit is not None and hit[0] is schema and hit[1] is document:
+        return hit[2]
     type_info = TypeInfo(schema)
     checker = _Checker(type_info)
     visit(document, TypeInfoVisitor(type_info, checker))
-    return checker.cacheable and checker.reads_catalog
+    verdict = checker.cacheable and checker.reads_catalog
+    if len(_verdicts) >= _VERDICTS_MAX:
+        _verdicts.clear()
+    _verdicts[key] = (schema, document, verdict)
+    return verdict
 
 
 def _digest(query: str, variables: dict[str, Any] | None, operation_name: str | None) -> str:

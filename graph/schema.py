@@ -49,6 +49,7 @@ from strawberry.utils.await_maybe import await_maybe
 from graph.errors import log_unexpected_errors, stamp_result_errors
 from graph.execution import LeafShortcutExecutor, plan_fields
 from graph.response_cache import execute_cached
+from graph.root_field import RootFieldPlans, execute_root_field, install_replay
 from graph.scalars import SCALAR_OVERRIDES
 from resolvers.accounts.mutations import AccountMutations
 from resolvers.accounts.queries import AccountQueries
@@ -145,6 +146,9 @@ class Edge:
     show_error_details: bool
     parse: Callable[..., DocumentNode]
     validate: Callable[[GraphQLSchema, DocumentNode, tuple], list[GraphQLError]]
+    # Single-root-field operations skip the executor (graph/root_field.py). Plans are kept
+    # by document object, so only with the parse cache; None without it.
+    root_plans: RootFieldPlans | None
 
     @property
     def all_rules(self) -> tuple[type[ASTValidationRule], ...]:
@@ -160,17 +164,20 @@ class Edge:
             rules.append(NoSchemaIntrospectionCustomRule)
         parse_fn: Callable[..., DocumentNode] = parse
         validate_fn: Callable[..., list[GraphQLError]] = validate_document
+        root_plans = None
         if settings.graphql_caches:
             # Keyed by query text (parse) and by document object + rule classes (validate);
             # both are fixed for a schema, so equal texts hit.
             parse_fn = lru_cache(maxsize=settings.parse_cache_size)(parse)
             validate_fn = _ValidationCache(settings.parse_cache_size)
+            root_plans = RootFieldPlans(settings.parse_cache_size)
         return cls(
             max_tokens=settings.max_tokens,
             rules=tuple(rules),
             show_error_details=settings.show_error_details,
             parse=parse_fn,
             validate=validate_fn,
+            root_plans=root_plans,
         )
 
 
@@ -243,7 +250,7 @@ class MicrostoreSchema(strawberry.Schema):
         if errors:
             return self._finish(None, errors)
 
-        async def run() -> Any:
+        async def standard() -> Any:
             return await await_maybe(
                 execute(
                     self._schema,
@@ -254,6 +261,29 @@ class MicrostoreSchema(strawberry.Schema):
                     is_awaitable=optimized_is_awaitable,
                     **execution_context_class_kwargs(self.execution_context_class),
                 )
+            )
+
+        # Both short paths go together: the plan reads answers with the executor's readers.
+        executor_class = self.execution_context_class
+        plan = (
+            edge.root_plans.get(self, document, operation)
+            if edge.root_plans is not None
+            and executor_class is not None
+            and issubclass(executor_class, LeafShortcutExecutor)
+            else None
+        )
+
+        async def run() -> Any:
+            if plan is None:
+                return await standard()
+            return await execute_root_field(
+                plan,
+                schema=self._schema,
+                variable_values=variable_values,
+                context_value=context_value,
+                executor_class=executor_class,
+                is_awaitable=optimized_is_awaitable,
+                standard=standard,
             )
 
         # Public catalog reads may be answered whole from Redis (graph/response_cache.py).
@@ -297,6 +327,7 @@ def build_schema(settings: Settings) -> MicrostoreSchema:
         execution_context_class=LeafShortcutExecutor,
     )
     plan_fields(schema._schema)
+    install_replay(schema._schema)
     schema.edge = edge
     return schema
 

@@ -293,7 +293,7 @@ class FlashSaleGate:
             return remembered
         settings = self._settings
         meta, units, buyers, records = self.sale_keys(sale_id)
-        reply = await self._scripts["flash_sale_reserve"](
+        reply = await self._scripts.hot("flash_sale_reserve")(
             keys=[
                 meta,
                 units,

@@ -38,7 +38,7 @@ class RateLimiter:
         self._scripts = scripts
 
     async def check(self, limit: Limit, subject: str, *, cost: int = 1) -> Decision:
-        allowed, retry_ms, remaining = await self._scripts["token_bucket"](
+        allowed, retry_ms, remaining = await self._scripts.hot("token_bucket")(
             keys=[self._keys.rate_limit(limit.bucket, subject)],
             args=[limit.burst, limit.rate_per_second, cost],
         )

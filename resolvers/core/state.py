@@ -18,6 +18,7 @@ from resolvers.core.keys import RedisKeys
 from resolvers.core.outbox import EventPublisher
 from resolvers.core.pubsub import FanoutBroadcast
 from resolvers.core.ratelimit import RateLimiter
+from resolvers.core.redis_lane import RedisLane
 from resolvers.lua import LuaScripts
 from settings import Settings
 
@@ -46,7 +47,7 @@ class AppState:
         # must not start (raises CryptoUnavailable).
         self.crypto = FieldCipher.from_settings(self.settings)
         self.keys = RedisKeys(self.settings.redis_prefix)
-        self.scripts = LuaScripts(self.redis)
+        self.scripts = LuaScripts(self.redis, RedisLane.from_url(self.settings.redis_url))
         self.limiter = RateLimiter(self.redis, self.keys, self.scripts)
         self.events = EventPublisher(self.broadcast, self.keys)
 
@@ -59,4 +60,5 @@ class AppState:
         await self.flash_sales.drain()
         await self.broadcast.disconnect()
         await self.http.aclose()
+        await self.scripts.aclose()
         await self.redis.aclose()
