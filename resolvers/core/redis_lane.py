@@ -31,6 +31,10 @@ from redis.asyncio.connection import parse_url
 from redis.exceptions import ConnectionError, NoScriptError, ResponseError
 
 CONNECT_TIMEOUT_SECONDS = 5.0
+# A reply later than this means Redis (or the network) is stuck: the connection is given
+# up, failing every command in flight, and the next command opens a new one. Without it a
+# hung Redis would hold every request waiting on the lane forever.
+REPLY_TIMEOUT_SECONDS = 5.0
 
 
 def _error(reply: hiredis.ReplyError) -> ResponseError:
@@ -121,6 +125,7 @@ class RedisLane:
         self._protocol: _Protocol | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._connecting: asyncio.Task[_Protocol] | None = None
+        self.reply_timeout = REPLY_TIMEOUT_SECONDS
 
     @classmethod
     def from_url(cls, url: str) -> RedisLane | None:
@@ -147,7 +152,12 @@ class RedisLane:
                 raise ConnectionError("Connection to Redis lost")
         waiter = loop.create_future()
         protocol.send(hiredis.pack_command(command), waiter)
-        return await waiter
+        try:
+            async with asyncio.timeout(self.reply_timeout):
+                return await waiter
+        except TimeoutError:
+            protocol.abort(ConnectionError("Redis did not answer in time"))
+            raise ConnectionError(f"Redis did not answer within {self.reply_timeout:g} s") from None
 
     async def _connect(self, loop: asyncio.AbstractEventLoop) -> _Protocol:
         if self._connecting is None or self._loop is not loop:

@@ -102,3 +102,15 @@ async def test_the_url_decides_the_database_and_which_urls_get_a_lane(settings, 
     assert RedisLane.from_url("memory://") is None
     assert RedisLane.from_url("rediss://127.0.0.1:6379/0") is None
     assert RedisLane.from_url("unix:///run/redis.sock") is None
+
+
+async def test_a_reply_that_never_comes_gives_the_connection_up(lane, settings):
+    lane.reply_timeout = 0.2
+    # BLPOP holds the reply for 2 s: far past the lane's patience.
+    stuck = asyncio.ensure_future(lane.execute("BLPOP", f"{settings.redis_prefix}none", 2))
+    behind = asyncio.ensure_future(lane.execute("ECHO", "behind"))
+
+    done = await asyncio.gather(stuck, behind, return_exceptions=True)
+
+    assert all(isinstance(r, ConnectionError) for r in done), done
+    assert await lane.execute("ECHO", "again") == "again"  # on a new connection
