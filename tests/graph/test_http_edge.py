@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 
 import httpx
 import pytest
@@ -273,6 +274,7 @@ async def test_apq_refuses_to_store_oversized_queries(http, redis, settings):
 
 async def test_apq_registrations_are_rate_limited_per_address(http, redis, settings):
     statuses = []
+    started = time.monotonic()
     for i in range(70):
         query = f"query Q{i} {{ __typename }}"
         digest = hashlib.sha256(query.encode()).hexdigest()
@@ -285,10 +287,14 @@ async def test_apq_registrations_are_rate_limited_per_address(http, redis, setti
         )
         statuses.append(response.status_code)
 
-    assert statuses.count(200) == 60
-    assert set(statuses[60:]) == {429}
+    elapsed = time.monotonic() - started
+
+    # A burst of 60, then one more a second (a slow run earns a few back)
+    assert set(statuses[:60]) == {200} and set(statuses[60:]) <= {200, 429}
+    accepted = statuses.count(200)
+    assert accepted <= 60 + int(elapsed) and 429 in statuses
     stored = [k async for k in redis.scan_iter(match=f"{settings.redis_prefix}apq:*")]
-    assert len(stored) == 60
+    assert len(stored) == accepted
 
 
 async def test_apq_unknown_hash_over_get(http):
