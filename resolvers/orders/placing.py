@@ -164,6 +164,34 @@ def _shortages(
     ]
 
 
+def new_order(columns: dict[str, Any], *, now: datetime) -> tuple[Order, dict[str, Any]]:
+    """The order of `columns` as the statement will write it (its id is set once the
+    statement returns it), and its placed event's payload without the id (the statement
+    adds it). Built before the statement, so the payload is lifecycle's, exactly as every
+    other transition writes it."""
+    order = Order._init_from_db(**_order_row(columns, now=now))
+    payload = lifecycle.event_payload(order, None)
+    payload["kind"] = str(OrderEventKind.STATUS_CHANGED)
+    del payload["orderId"]
+    return order, payload
+
+
+def placed_event(
+    order: Order, event_id: int, payload: dict[str, Any], *, now: datetime
+) -> OutboxEvent:
+    """The OutboxEvent the statement wrote for `order` (payload from `new_order`)."""
+    return OutboxEvent._init_from_db(
+        id=event_id,
+        topic=lifecycle.STATUS_TOPIC,
+        aggregate_type="order",
+        aggregate_id=order.id,
+        version=order.version,
+        payload={"orderId": order.id, **payload},
+        created_at=now,
+        published_at=None,
+    )
+
+
 async def place(
     conn: BaseDBAsyncClient,
     *,
@@ -181,12 +209,7 @@ async def place(
     merged and sorted, from the SKUs, or `shelf` from the order's store. In the caller's
     transaction, under the shopper's lock."""
     user_id = columns["user_id"]
-    # Built before the statement (its id comes back from it), so the event's payload is
-    # lifecycle's, exactly as every other transition writes it.
-    order = Order._init_from_db(**_order_row(columns, now=now))
-    payload = lifecycle.event_payload(order, None)
-    payload["kind"] = str(OrderEventKind.STATUS_CHANGED)
-    del payload["orderId"]  # the statement adds it
+    order, payload = new_order(columns, now=now)
     values: list[Any] = [
         columns["number"],
         user_id,
@@ -242,17 +265,8 @@ async def place(
         sql = _statement(part.ctes, part.columns)
         values += part.values
     [row] = await conn.execute_query_dict(sql, values)
-    order.id = order_id = row["id"]
-    event = OutboxEvent._init_from_db(
-        id=row["event_id"],
-        topic=lifecycle.STATUS_TOPIC,
-        aggregate_type="order",
-        aggregate_id=order_id,
-        version=order.version,
-        payload={"orderId": order_id, **payload},
-        created_at=now,
-        published_at=None,
-    )
+    order.id = row["id"]
+    event = placed_event(order, row["event_id"], payload, now=now)
     if part is not None:
         part.on_row(order, row)
     shortages = _shortages(central, row["sku_taken"], row["sku_ids"], row["sku_stock"])
