@@ -62,6 +62,8 @@ logger = logging.getLogger(__name__)
 
 MAX_BATCH = 64
 WINDOW_SECONDS = 0.002
+# Batches in flight at once per process: one is being written while the next gathers.
+CONCURRENCY = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,13 +329,15 @@ class FlashOrderWriter:
         single: Callable[[AppState, Grant], Awaitable[Recorded]],
         max_batch: int = MAX_BATCH,
         window_seconds: float = WINDOW_SECONDS,
+        concurrency: int = CONCURRENCY,
     ) -> None:
         self._state = state
         self._single = single
         self.max_batch = max_batch
         self.window_seconds = window_seconds
+        self.concurrency = concurrency
         self._queue: list[tuple[Grant, asyncio.Future[Recorded]]] = []
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         # Batches written, and the statements each took (read by tests and the bench).
         self.batches = 0
         self.statements = 0
@@ -344,19 +348,24 @@ class FlashOrderWriter:
         future: asyncio.Future[Recorded] = loop.create_future()
         future.add_done_callback(_retrieve)
         self._queue.append((grant, future))
-        if self._task is None or self._task.done() or self._task.get_loop() is not loop:
+        self._tasks = [t for t in self._tasks if not t.done() and t.get_loop() is loop]
+        if len(self._tasks) < min(self.concurrency, len(self._queue)):
             # The writer outlives the request that starts it: it must not log that
             # request's id as its own.
             context = contextvars.copy_context()
             context.run(request_id_var.set, None)
-            self._task = loop.create_task(self._run(), context=context)
+            self._tasks.append(loop.create_task(self._run(), context=context))
         # Shielded: a cancelled request stops waiting, the purchase goes on.
         return await asyncio.shield(future)
 
+    def owns(self, task: asyncio.Task | None) -> bool:
+        """Whether `task` is one of the writer's (tests count the statements it sends)."""
+        return task in self._tasks
+
     async def drain(self) -> None:
         """Wait until every purchase handed over so far is committed or given back."""
-        while self._task is not None and not self._task.done():
-            await asyncio.shield(self._task)
+        while tasks := [t for t in self._tasks if not t.done()]:
+            await asyncio.shield(asyncio.gather(*tasks, return_exceptions=True))
 
     async def _run(self) -> None:
         while self._queue:
@@ -372,6 +381,8 @@ class FlashOrderWriter:
                 else:
                     rest.append(item)
             self._queue = rest
+            if not batch:
+                continue  # another of the writer's tasks took them
             try:
                 await self._write(batch)
             except BaseException as exc:

@@ -176,7 +176,7 @@ def statements(monkeypatch, writer) -> list[str]:
 
     def counted(method):
         async def call(self, query, *args, **kwargs):
-            if asyncio.current_task() is writer._task:
+            if writer.owns(asyncio.current_task()):
                 sent.append(query)
             return await method(self, query, *args, **kwargs)
 
