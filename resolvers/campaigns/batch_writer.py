@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -154,13 +155,7 @@ WITH r AS (
     JOIN buyer ON buyer.sale_id = r.sale_id AND buyer.user_id = r.user_id
     JOIN sale ON sale.id = r.sale_id
 ), placed AS (
-    INSERT INTO "order" (
-        number, user_id, status, delivery_method, store_id, idempotency_key, request_hash,
-        recipient_name, recipient_phone_encrypted, recipient_phone_index, province, city,
-        district, address_detail_encrypted, latitude, longitude, currency, subtotal,
-        discount_total, shipping_fee, total, paid_amount, refund_committed, refunded_amount,
-        adjustments, buyer_note, courier_distance_m, courier_eta, payment_deadline, version,
-        created_at, updated_at)
+    INSERT INTO "order" ({order_columns})
     SELECT ok.number, ok.user_id, $40, ok.delivery_method, ok.store_id, ok.idempotency_key,
         ok.request_hash, ok.recipient_name, ok.recipient_phone_encrypted,
         ok.recipient_phone_index, ok.province, ok.city, ok.district,
@@ -217,6 +212,11 @@ LEFT JOIN announced ON announced.aggregate_id = done.order_id
 LEFT JOIN reservation ON reservation.token = done.idempotency_key
 ORDER BY c.n
 """
+
+
+@functools.cache
+def _write_sql() -> str:
+    return _WRITE.format(order_columns=placing.ORDER_COLUMNS)
 
 
 @dataclass(slots=True)
@@ -437,7 +437,7 @@ class FlashOrderWriter:
                     plans.append((_Plan(grant, order, payload, columns, line), future))
                 if plans:
                     rows = await conn.execute_query_dict(
-                        _WRITE, _values([p for p, _ in plans], now=now, cap=cap)
+                        _write_sql(), _values([p for p, _ in plans], now=now, cap=cap)
                     )
                     self.statements += 1
                     for (plan, future), row in zip(plans, rows, strict=True):

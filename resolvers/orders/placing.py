@@ -44,16 +44,20 @@ from models import (
 from resolvers.catalog.stock import Shortage
 from resolvers.orders import lifecycle, pricing
 
+# The order's columns in the order the statements below (and the flash sale's batched
+# writer, resolvers/campaigns/batch_writer.py) give them.
+ORDER_COLUMNS = """
+    number, user_id, status, delivery_method, store_id, idempotency_key, request_hash,
+    recipient_name, recipient_phone_encrypted, recipient_phone_index, province, city,
+    district, address_detail_encrypted, latitude, longitude, currency, subtotal,
+    discount_total, shipping_fee, total, paid_amount, refund_committed, refunded_amount,
+    adjustments, buyer_note, courier_distance_m, courier_eta, payment_deadline, version,
+    created_at, updated_at"""
+
 # Constant SQL only; every value is bound. `$n::type[]` arrays carry the lines.
 _PLACE = """
 WITH placed AS (
-    INSERT INTO "order" (
-        number, user_id, status, delivery_method, store_id, idempotency_key, request_hash,
-        recipient_name, recipient_phone_encrypted, recipient_phone_index, province, city,
-        district, address_detail_encrypted, latitude, longitude, currency, subtotal,
-        discount_total, shipping_fee, total, paid_amount, refund_committed, refunded_amount,
-        adjustments, buyer_note, courier_distance_m, courier_eta, payment_deadline, version,
-        created_at, updated_at)
+    INSERT INTO "order" ({order_columns})
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
         $19, $20, $21, 0, 0, 0, $22::jsonb, $23, $24, $25, $26, 1, $27, $27)
     RETURNING id
@@ -132,13 +136,14 @@ def _statement(ctes: str, columns: str) -> str:
     """The statement, with a campaign's part (pricing.StatementPart) if any; cached per
     part, so each is one prepared statement."""
     if not ctes:
-        return _PLACE.format(ctes="", columns="")
+        return _PLACE.format(ctes="", columns="", order_columns=ORDER_COLUMNS)
     count = ctes.count("{") + columns.count("{")  # an upper bound is enough for format
     numbers = [f"${_VALUES + 1 + i}" for i in range(count)]
     order_id = "(SELECT id FROM placed)"
     return _PLACE.format(
         ctes=", " + ctes.format(*numbers, order_id=order_id).strip(),
         columns=", " + columns.format(*numbers, order_id=order_id).strip(),
+        order_columns=ORDER_COLUMNS,
     )
 
 
