@@ -42,8 +42,10 @@ from graph.view import GraphQLView
 from graph.webhooks import payment_routes
 from models import Role
 from resolvers.accounts.service import create_staff
+from resolvers.campaigns.batch_writer import FlashOrderWriter
 from resolvers.campaigns.gate import FlashSaleGate
 from resolvers.campaigns.orders import register as register_campaigns
+from resolvers.campaigns.purchase import record_single
 from resolvers.core.db import migrations_location, tortoise_config
 from resolvers.core.errors import DomainError
 from resolvers.core.logs import configure_logging
@@ -88,6 +90,7 @@ def create_state(settings: Settings) -> AppState:
     # Domain services: wired here so that resolvers/core never imports a domain.
     state.payments = PaymentProviders.from_settings(settings)
     state.flash_sales = FlashSaleGate(state.redis, state.keys, state.scripts, settings)
+    state.flash_orders = FlashOrderWriter(state, single=record_single)
     return state
 
 

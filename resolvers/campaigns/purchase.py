@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -25,6 +25,8 @@ from models import (
     Order,
     ReservationStatus,
 )
+from resolvers.campaigns import batch_writer
+from resolvers.campaigns.batch_writer import Grant, NotRecorded, Recorded
 from resolvers.campaigns.common import (
     FLASH_SALE_CODE,
     MAX_PER_USER_LIMIT,
@@ -36,6 +38,7 @@ from resolvers.campaigns.gate import (
     from_ms,
 )
 from resolvers.campaigns.images import request_rebuild
+from resolvers.core import sql
 from resolvers.core.errors import DomainError, DomainErrors, RateLimited
 from resolvers.core.ratelimit import Limit
 from resolvers.core.state import AppState
@@ -374,6 +377,66 @@ async def purchase(
         raise _refusal(verdict)
 
     delivery = delivery or Delivery()
+    try:
+        terms = await _terms(state, sale_id, verdict.epoch)
+    except BaseException:
+        await batch_writer.give_back_token(state, sale_id=sale_id, token=token, reason="terms")
+        raise
+    if terms is None:
+        await batch_writer.give_back_token(state, sale_id=sale_id, token=token, reason="sale")
+        raise await _explain(state, sale_id, verdict, NotRecorded("sale"))
+    grant = Grant(
+        sale_id=sale_id,
+        user_id=user_id,
+        token=token,
+        verdict=verdict,
+        sku_id=terms.sku_id,
+        request=CheckoutRequest(
+            delivery_method=delivery.method,
+            items=(BuyItem(terms.sku_id, quantity),),
+            address_id=delivery.address_id,
+            store_id=delivery.store_id,
+        ),
+        hold=CampaignHold(
+            adjust=_flash_price(terms, token),
+            held_stock={terms.sku_id: quantity},
+            payment_deadline=from_ms(verdict.expires_ms),
+        ),
+    )
+    try:
+        writer = state.flash_orders
+        if writer is not None and sql.is_postgres() and delivery.method in _BATCHED:
+            recorded = await writer.submit(grant)
+        else:
+            recorded = await record_single(state, grant)
+    except NotRecorded as exc:
+        raise await _explain(state, sale_id, verdict, exc) from None
+    return Purchase(
+        reservation=Reservation(
+            id=recorded.reservation_id,
+            token=token,
+            sale_id=sale_id,
+            user_id=user_id,
+            quantity=quantity,
+            unit_price=recorded.unit_price,
+            status=ReservationStatus.RESERVED,
+            expires_at=from_ms(verdict.expires_ms),
+            created_at=recorded.reservation_created_at,
+        ),
+        order=recorded.order,
+    )
+
+
+# Delivery methods the batched writer prices without another query (a courier order looks
+# for the nearest store that delivers: it takes the single path).
+_BATCHED = frozenset({DeliveryMethod.EXPRESS, DeliveryMethod.PICKUP})
+
+
+async def record_single(state: AppState, grant: Grant) -> Recorded:
+    """The grant and its order in a transaction of their own (`orders.create_order` with
+    the recording folded into its statement on PostgreSQL); raises NotRecorded, once the
+    grant was given back, if it cannot be recorded."""
+    sale_id, user_id, token, verdict = grant.sale_id, grant.user_id, grant.token, grant.verdict
     recorded: list[Reservation] = []
 
     async def record(order: Order) -> None:
@@ -387,23 +450,13 @@ async def purchase(
 
     order_error: DomainError | None = None
     try:
-        terms = await _terms(state, sale_id, verdict.epoch)
-        if terms is None:
-            raise _Refused("sale")
         order = await orders.create_order(
             state=state,
             user_id=user_id,
-            request=CheckoutRequest(
-                delivery_method=delivery.method,
-                items=(BuyItem(terms.sku_id, quantity),),
-                address_id=delivery.address_id,
-                store_id=delivery.store_id,
-            ),
+            request=grant.request,
             idempotency_key=token,
-            hold=CampaignHold(
-                adjust=_flash_price(terms, token),
-                held_stock={terms.sku_id: quantity},
-                payment_deadline=from_ms(verdict.expires_ms),
+            hold=replace(
+                grant.hold,
                 on_placed=record,
                 statement=_record_part(
                     sale_id=sale_id,
@@ -414,7 +467,13 @@ async def purchase(
                 ),
             ),
         )
-        return Purchase(reservation=recorded[-1], order=order)
+        reservation = recorded[-1]
+        return Recorded(
+            order=order,
+            reservation_id=reservation.id,
+            reservation_created_at=reservation.created_at,
+            unit_price=reservation.unit_price,
+        )
     except _Refused as exc:
         reason = exc.reason
     except IntegrityError:
@@ -424,26 +483,31 @@ async def purchase(
         reason = "order"
         order_error = exc.errors[0] if isinstance(exc, DomainErrors) else exc
     # Rolled back for certain: nothing will ever record this grant, so it goes back now.
-    logger.info("flash sale %s: a grant was not recorded (%s)", sale_id, reason)
-    try:
-        await gate.release(sale_id=sale_id, token=token)
-    except Exception:
-        logger.exception("giving a refused grant back failed; the reconciler will")
+    await batch_writer.give_back(state, grant, reason)
+    raise NotRecorded(reason, order_error)
+
+
+async def _explain(
+    state: AppState, sale_id: int, verdict: Verdict, exc: NotRecorded
+) -> PurchaseRefused:
+    """What the shopper hears about a grant that was not recorded (and was given back)."""
+    reason = exc.reason
+    order_error = exc.order_error
     if order_error is not None:
-        raise PurchaseRefused(Code.ORDER_INVALID, order_error.message, field=order_error.field)
+        return PurchaseRefused(Code.ORDER_INVALID, order_error.message, field=order_error.field)
     if reason == "sale":
         sale = await FlashSale.get_or_none(id=sale_id)
         if sale is None or sale.status != FlashSaleStatus.PUBLISHED or sale.settled_at:
-            raise PurchaseRefused(Code.ENDED, "The sale is over", field=["saleId"])
+            return PurchaseRefused(Code.ENDED, "The sale is over", field=["saleId"])
         # Granted by a Redis of another epoch: it is being (or was just) rebuilt.
         request_rebuild(state, sale_id)
-        raise _paused()
+        return _paused()
     # Redis of the current epoch gave a unit someone holds, or more than the limit:
     # it is wrong about this sale, so it is rebuilt.
     logger.warning("flash sale %s: PostgreSQL refused a Redis grant (%s)", sale_id, reason)
     request_rebuild(state, sale_id, stale_epoch=verdict.epoch)
     if reason == "limit":
-        raise PurchaseRefused(
+        return PurchaseRefused(
             Code.LIMIT_REACHED, "You hold as many as a shopper may", field=["quantity"]
         )
-    raise _paused()
+    return _paused()

@@ -23,6 +23,7 @@ from resolvers.lua import LuaScripts
 from settings import Settings
 
 if TYPE_CHECKING:
+    from resolvers.campaigns.batch_writer import FlashOrderWriter
     from resolvers.campaigns.gate import FlashSaleGate
     from resolvers.payments.providers.registry import PaymentProviders
 
@@ -41,6 +42,8 @@ class AppState:
     # Set by main.create_state right after construction.
     payments: PaymentProviders = field(init=False)
     flash_sales: FlashSaleGate = field(init=False)
+    # PostgreSQL: granted flash sale purchases written in batches; None writes each alone.
+    flash_orders: FlashOrderWriter | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         # SM4 known-answer test first: a process that cannot protect personal data at rest
@@ -55,6 +58,9 @@ class AppState:
         await self.broadcast.connect()
 
     async def aclose(self) -> None:
+        if self.flash_orders is not None:
+            # Purchases handed to it commit (their events queued) or go back to Redis.
+            await self.flash_orders.drain()
         await self.events.flush()
         await self.payments.aclose()
         await self.flash_sales.drain()

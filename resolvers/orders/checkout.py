@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -324,6 +324,66 @@ async def prefetch(
         address=_model("a", Address, first),
         store=_model("st", Store, first),
     )
+
+
+# `_PREFETCH` for many shoppers buying one item each (the flash sale's batched writer):
+# every shopper locked in id order (two batches never deadlock), then per request its SKU,
+# address and store, in the requests' order.
+_PREFETCH_MANY = """
+WITH shopper AS (
+    SELECT id FROM "user" WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE
+), wanted AS (
+    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bool[], $4::bigint[], $5::bigint[])
+        WITH ORDINALITY AS w(user_id, sku_id, wants_address, address_id, store_id, n)
+)
+SELECT w.n, (SELECT count(*) FROM shopper) AS shoppers, {sku_columns}, {address}, {store}
+FROM wanted w
+LEFT JOIN (sku s JOIN product p ON p.id = s.product_id) ON s.id = w.sku_id
+LEFT JOIN LATERAL (
+    SELECT * FROM address
+    WHERE w.wants_address AND user_id = w.user_id
+        AND (id = w.address_id OR (w.address_id IS NULL AND is_default))
+    ORDER BY id DESC LIMIT 1
+) a ON true
+LEFT JOIN store st ON st.id = w.store_id AND st.is_active
+ORDER BY w.n
+"""
+
+
+@functools.cache
+def _prefetch_many_sql() -> str:
+    return _PREFETCH_MANY.format(
+        sku_columns=_SKU_COLUMNS, address=_columns("a", Address), store=_columns("st", Store)
+    )
+
+
+async def prefetch_many(
+    conn: BaseDBAsyncClient, requests: Sequence[tuple[int, CheckoutRequest]]
+) -> list[Prefetched]:
+    """`prefetch` for many (shopper, request) pairs in one statement, each request buying
+    exactly one item (not from the cart); the shoppers are locked in id order."""
+    for _, request in requests:
+        if request.items is None or len(request.items) != 1:
+            raise ValueError("prefetch_many reads requests of exactly one item")
+    pickup = [r.delivery_method == DeliveryMethod.PICKUP for _, r in requests]
+    rows = await conn.execute_query_dict(
+        _prefetch_many_sql(),
+        [
+            [user_id for user_id, _ in requests],
+            [r.items[0].sku_id for _, r in requests],  # type: ignore[index]
+            [not p for p in pickup],
+            [r.address_id for _, r in requests],
+            [r.store_id if p else None for (_, r), p in zip(requests, pickup, strict=True)],
+        ],
+    )
+    return [
+        Prefetched(
+            lines=[(None, 0, SkuRow.from_record(row))] if row["sku_id"] is not None else [],
+            address=_model("a", Address, row),
+            store=_model("st", Store, row),
+        )
+        for row in rows
+    ]
 
 
 def _duplicates(request: CheckoutRequest) -> list[DomainError]:

@@ -44,16 +44,20 @@ from models import (
 from resolvers.catalog.stock import Shortage
 from resolvers.orders import lifecycle, pricing
 
+# The order's columns in the order the statements below (and the flash sale's batched
+# writer, resolvers/campaigns/batch_writer.py) give them.
+ORDER_COLUMNS = """
+    number, user_id, status, delivery_method, store_id, idempotency_key, request_hash,
+    recipient_name, recipient_phone_encrypted, recipient_phone_index, province, city,
+    district, address_detail_encrypted, latitude, longitude, currency, subtotal,
+    discount_total, shipping_fee, total, paid_amount, refund_committed, refunded_amount,
+    adjustments, buyer_note, courier_distance_m, courier_eta, payment_deadline, version,
+    created_at, updated_at"""
+
 # Constant SQL only; every value is bound. `$n::type[]` arrays carry the lines.
 _PLACE = """
 WITH placed AS (
-    INSERT INTO "order" (
-        number, user_id, status, delivery_method, store_id, idempotency_key, request_hash,
-        recipient_name, recipient_phone_encrypted, recipient_phone_index, province, city,
-        district, address_detail_encrypted, latitude, longitude, currency, subtotal,
-        discount_total, shipping_fee, total, paid_amount, refund_committed, refunded_amount,
-        adjustments, buyer_note, courier_distance_m, courier_eta, payment_deadline, version,
-        created_at, updated_at)
+    INSERT INTO "order" ({order_columns})
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
         $19, $20, $21, 0, 0, 0, $22::jsonb, $23, $24, $25, $26, 1, $27, $27)
     RETURNING id
@@ -132,13 +136,14 @@ def _statement(ctes: str, columns: str) -> str:
     """The statement, with a campaign's part (pricing.StatementPart) if any; cached per
     part, so each is one prepared statement."""
     if not ctes:
-        return _PLACE.format(ctes="", columns="")
+        return _PLACE.format(ctes="", columns="", order_columns=ORDER_COLUMNS)
     count = ctes.count("{") + columns.count("{")  # an upper bound is enough for format
     numbers = [f"${_VALUES + 1 + i}" for i in range(count)]
     order_id = "(SELECT id FROM placed)"
     return _PLACE.format(
         ctes=", " + ctes.format(*numbers, order_id=order_id).strip(),
         columns=", " + columns.format(*numbers, order_id=order_id).strip(),
+        order_columns=ORDER_COLUMNS,
     )
 
 
@@ -164,6 +169,34 @@ def _shortages(
     ]
 
 
+def new_order(columns: dict[str, Any], *, now: datetime) -> tuple[Order, dict[str, Any]]:
+    """The order of `columns` as the statement will write it (its id is set once the
+    statement returns it), and its placed event's payload without the id (the statement
+    adds it). Built before the statement, so the payload is lifecycle's, exactly as every
+    other transition writes it."""
+    order = Order._init_from_db(**_order_row(columns, now=now))
+    payload = lifecycle.event_payload(order, None)
+    payload["kind"] = str(OrderEventKind.STATUS_CHANGED)
+    del payload["orderId"]
+    return order, payload
+
+
+def placed_event(
+    order: Order, event_id: int, payload: dict[str, Any], *, now: datetime
+) -> OutboxEvent:
+    """The OutboxEvent the statement wrote for `order` (payload from `new_order`)."""
+    return OutboxEvent._init_from_db(
+        id=event_id,
+        topic=lifecycle.STATUS_TOPIC,
+        aggregate_type="order",
+        aggregate_id=order.id,
+        version=order.version,
+        payload={"orderId": order.id, **payload},
+        created_at=now,
+        published_at=None,
+    )
+
+
 async def place(
     conn: BaseDBAsyncClient,
     *,
@@ -181,12 +214,7 @@ async def place(
     merged and sorted, from the SKUs, or `shelf` from the order's store. In the caller's
     transaction, under the shopper's lock."""
     user_id = columns["user_id"]
-    # Built before the statement (its id comes back from it), so the event's payload is
-    # lifecycle's, exactly as every other transition writes it.
-    order = Order._init_from_db(**_order_row(columns, now=now))
-    payload = lifecycle.event_payload(order, None)
-    payload["kind"] = str(OrderEventKind.STATUS_CHANGED)
-    del payload["orderId"]  # the statement adds it
+    order, payload = new_order(columns, now=now)
     values: list[Any] = [
         columns["number"],
         user_id,
@@ -242,17 +270,8 @@ async def place(
         sql = _statement(part.ctes, part.columns)
         values += part.values
     [row] = await conn.execute_query_dict(sql, values)
-    order.id = order_id = row["id"]
-    event = OutboxEvent._init_from_db(
-        id=row["event_id"],
-        topic=lifecycle.STATUS_TOPIC,
-        aggregate_type="order",
-        aggregate_id=order_id,
-        version=order.version,
-        payload={"orderId": order_id, **payload},
-        created_at=now,
-        published_at=None,
-    )
+    order.id = row["id"]
+    event = placed_event(order, row["event_id"], payload, now=now)
     if part is not None:
         part.on_row(order, row)
     shortages = _shortages(central, row["sku_taken"], row["sku_ids"], row["sku_stock"])

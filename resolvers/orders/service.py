@@ -247,6 +247,36 @@ class Pricing:
             hold=self.hold,
         )
 
+    def line_columns(self, checkout: Checkout) -> list[dict[str, object]]:
+        return _line_columns(checkout.quote)
+
+
+def placement(
+    *,
+    state: AppState,
+    user_id: int,
+    request: CheckoutRequest,
+    idempotency_key: str,
+    now: datetime,
+    hold: pricing.CampaignHold | None = None,
+) -> Pricing:
+    """One placement priced as `create_order` prices it, for a caller that writes orders
+    its own way (the flash sale's batched writer, resolvers/campaigns/batch_writer.py)."""
+    return Pricing(
+        state=state,
+        user_id=user_id,
+        request=request,
+        key=_check_key(idempotency_key),
+        fingerprint=_fingerprint(request, None),
+        expected_total=None,
+        now=now,
+        hold=hold,
+    )
+
+
+def too_many_unpaid(cap: int) -> DomainError:
+    return _too_many_unpaid(cap)
+
 
 async def _after_written(
     order: Order,
