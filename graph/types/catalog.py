@@ -22,6 +22,7 @@ from graph.relay import Connection, node_pks
 from graph.scalars import Money
 from resolvers.catalog.data import CategoryData, ProductData, ReviewData, SkuData
 from resolvers.catalog.errors import CatalogErrorCode as _CatalogErrorCode
+from resolvers.catalog.listing import ListedProduct
 from resolvers.catalog.listing import ProductSort as _ProductSort
 from resolvers.catalog.reviews import FIRST_PAGE as REVIEWS_FIRST_PAGE
 from resolvers.catalog.reviews import author_name, check_review_page
@@ -312,30 +313,11 @@ class Product(relay.Node):
     sales_count: int
     published_at: datetime | None
     created_at: datetime
-    _data: strawberry.Private[ProductData]
+    _data: strawberry.Private[ProductData | ListedProduct]
 
-    # Listings resolve these fields for every product of a page: plain attributes, filled
-    # here, cost far less per field than resolver methods (graph/execution.py).
     @classmethod
-    def from_data(cls, data: ProductData) -> Product:
-        price = Money.of(data.min_price)
-        # One price for every SKU is the common case: one Money serves both ends.
-        top = price if data.max_price == data.min_price else Money.of(data.max_price)
-        return cls(
-            id=data.id,
-            title=data.title,
-            subtitle=data.subtitle,
-            images=data.images,
-            cover_image=data.images[0] if data.images else None,
-            status=data.status,
-            price=price,
-            price_range=PriceRange(min=price, max=top),
-            rating=RatingSummary(average=float(data.rating_avg), count=data.rating_count),
-            sales_count=data.sales_count,
-            published_at=data.published_at,
-            created_at=data.created_at,
-            _data=data,
-        )
+    def from_data(cls, data: ProductData | ListedProduct) -> Product:
+        return _ProductView(data)
 
     @classmethod
     def from_row(cls, row: models.Product) -> Product:
@@ -442,6 +424,69 @@ class Product(relay.Node):
             else None
             for row in rows
         ]
+
+
+class _ProductView(Product):
+    """What every `Product` is: its attribute fields computed from the snapshot when they
+    are read. A listing resolves these fields for every product of a page, and as plain
+    attributes (not resolver methods) they take the executor's short path
+    (graph/execution.py); as properties, a page pays only for the fields its query selects,
+    not for all of them on every product, and a listing row converts only those columns
+    (resolvers/catalog/listing.py `ListedProduct`)."""
+
+    def __init__(self, data: ProductData | ListedProduct) -> None:
+        self._data = data
+
+    @property
+    def id(self) -> int:  # type: ignore[override]
+        return self._data.id
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return self._data.title
+
+    @property
+    def subtitle(self) -> str:  # type: ignore[override]
+        return self._data.subtitle
+
+    @property
+    def images(self) -> list[str]:  # type: ignore[override]
+        return self._data.images
+
+    @property
+    def cover_image(self) -> str | None:  # type: ignore[override]
+        images = self._data.images
+        return images[0] if images else None
+
+    @property
+    def status(self) -> models.ProductStatus:  # type: ignore[override]
+        return self._data.status
+
+    @property
+    def price(self) -> Money:  # type: ignore[override]
+        return Money.of(self._data.min_price)
+
+    @property
+    def price_range(self) -> PriceRange:  # type: ignore[override]
+        data = self._data
+        return PriceRange(min=Money.of(data.min_price), max=Money.of(data.max_price))
+
+    @property
+    def rating(self) -> RatingSummary:  # type: ignore[override]
+        data = self._data
+        return RatingSummary(average=float(data.rating_avg), count=data.rating_count)
+
+    @property
+    def sales_count(self) -> int:  # type: ignore[override]
+        return self._data.sales_count
+
+    @property
+    def published_at(self) -> datetime | None:  # type: ignore[override]
+        return self._data.published_at
+
+    @property
+    def created_at(self) -> datetime:  # type: ignore[override]
+        return self._data.created_at
 
 
 ProductConnection = Connection[Product]

@@ -164,7 +164,7 @@ def _like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
-# Enum lookups by value without the enum call machinery, once per row.
+# Enum lookups by value without the enum call machinery.
 _STATUSES = {str(status): status for status in ProductStatus}
 
 
@@ -172,32 +172,103 @@ _STATUSES = {str(status): status for status in ProductStatus}
 _JSON_TEXT = (str, bytes)
 
 
-def _row(row: Mapping[str, Any]) -> ProductData:
-    """A listing row as the catalog hands it on, without instantiating a Tortoise model
-    (the listing is the hottest read: this is most of what a cold page costs)."""
-    images, groups = row["images"], row["spec_groups"]
-    published, created, updated = row["published_at"], row["created_at"], row["updated_at"]
-    if type(created) is str:  # SQLite: datetimes come back as text
-        published = datetime.fromisoformat(published) if published else None
-        created = datetime.fromisoformat(created)
-        updated = datetime.fromisoformat(updated)
-    return ProductData(
-        id=row["id"],
-        category_id=row["category_id"],
-        title=row["title"],
-        subtitle=row["subtitle"],
-        images=orjson.loads(images) if type(images) in _JSON_TEXT else images,
-        spec_groups=orjson.loads(groups) if type(groups) in _JSON_TEXT else groups,
-        status=_STATUSES[row["status"]],
-        min_price=Decimal(row["min_price_text"]),
-        max_price=Decimal(row["max_price_text"]),
-        sales_count=row["sales_count"],
-        rating_count=row["rating_count"],
-        rating_avg=Decimal(row["rating_avg_text"]),
-        published_at=published,
-        created_at=created,
-        updated_at=updated,
-    )
+def _json(value: Any) -> Any:
+    return orjson.loads(value) if type(value) in _JSON_TEXT else value
+
+
+def _datetime(value: Any) -> Any:
+    # SQLite gives datetimes back as text.
+    return datetime.fromisoformat(value) if type(value) is str else value
+
+
+class ListedProduct:
+    """A listing row that reads like a `ProductData` (the same attributes), each column
+    converted from the driver's row only when it is asked for.
+
+    The listing is the hottest read, and a page query shows a handful of each product's
+    fields: converting all fifteen columns of every row up front (JSON, decimals, datetimes,
+    one snapshot object each) was a large part of what a cold page cost. Nothing here is
+    kept, so it is as immutable as the row; `snapshot()` gives the full `ProductData` (for
+    the cache)."""
+
+    __slots__ = ("_row",)
+
+    # Never part of a listing row: the description and the SKUs load on demand.
+    description_html = None
+    skus = None
+
+    def __init__(self, row: Mapping[str, Any]) -> None:
+        self._row = row
+
+    @property
+    def id(self) -> int:
+        return self._row["id"]
+
+    @property
+    def category_id(self) -> int:
+        return self._row["category_id"]
+
+    @property
+    def title(self) -> str:
+        return self._row["title"]
+
+    @property
+    def subtitle(self) -> str:
+        return self._row["subtitle"]
+
+    @property
+    def images(self) -> list[str]:
+        return _json(self._row["images"])
+
+    @property
+    def spec_groups(self) -> list[dict[str, Any]]:
+        return _json(self._row["spec_groups"])
+
+    @property
+    def status(self) -> ProductStatus:
+        return _STATUSES[self._row["status"]]
+
+    @property
+    def min_price(self) -> Decimal:
+        return Decimal(self._row["min_price_text"])
+
+    @property
+    def max_price(self) -> Decimal:
+        return Decimal(self._row["max_price_text"])
+
+    @property
+    def sales_count(self) -> int:
+        return self._row["sales_count"]
+
+    @property
+    def rating_count(self) -> int:
+        return self._row["rating_count"]
+
+    @property
+    def rating_avg(self) -> Decimal:
+        return Decimal(self._row["rating_avg_text"])
+
+    @property
+    def published_at(self) -> datetime | None:
+        return _datetime(self._row["published_at"])
+
+    @property
+    def created_at(self) -> datetime:
+        return _datetime(self._row["created_at"])
+
+    @property
+    def updated_at(self) -> datetime:
+        return _datetime(self._row["updated_at"])
+
+    @property
+    def is_visible_to_shoppers(self) -> bool:
+        return self.status == ProductStatus.ON_SHELF
+
+    def snapshot(self) -> ProductData:
+        return ProductData(**{name: getattr(self, name) for name in LISTING_FIELDS})
+
+    def to_json(self) -> dict[str, Any]:
+        return self.snapshot().to_json()
 
 
 def _filter(where: _Where, query: ProductQuery, keys: list[SortKey], *, staff: bool) -> None:
@@ -291,7 +362,7 @@ def _statement(
     return statement, where.values
 
 
-async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ProductData]:
+async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ListedProduct]:
     """A page in one plain statement (two for some keyword pages): filters, keyset, order and
     limit all bound, never interpolated.
 
@@ -314,7 +385,7 @@ async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ProductDa
         rows = await sql.fetch_records(
             *_statement(query, keys, terms, size, staff=staff, postgres=postgres)
         )
-    products = [_row(r) for r in rows]
+    products = [ListedProduct(r) for r in rows]
     shown = products[:size]
     return Page(
         rows=shown,
@@ -326,7 +397,7 @@ async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ProductDa
 
 async def list_products(
     *, cache: CatalogCache, query: ProductQuery, staff: bool
-) -> Page[ProductData]:
+) -> Page[ProductData] | Page[ListedProduct]:
     """A page of products. A shopper's first pages are cached until the next catalog change,
     except "in stock only" pages: orders move stock without a catalog change."""
     check_page_size(query.first)
