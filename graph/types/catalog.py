@@ -7,11 +7,18 @@ products costs a fixed number of queries whatever its size.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from enum import Enum
 
 import strawberry
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLResolveInfo,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
 from strawberry import relay
 
 import models
@@ -487,6 +494,97 @@ class _ProductView(Product):
     @property
     def created_at(self) -> datetime:  # type: ignore[override]
         return self._data.created_at
+
+
+# The snapshot attributes (product columns) each Product field reads: a listing loads only
+# those of the fields its query selects. A field missing here (a new one) makes a listing
+# that selects it load every column; name what it reads to spare them.
+PRODUCT_FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "__typename": (),
+    "id": ("id",),
+    "title": ("title",),
+    "subtitle": ("subtitle",),
+    "images": ("images",),
+    "coverImage": ("images",),
+    "status": ("status",),
+    "price": ("min_price",),
+    "priceRange": ("min_price", "max_price"),
+    "rating": ("rating_avg", "rating_count"),
+    "salesCount": ("sales_count",),
+    "publishedAt": ("published_at",),
+    "createdAt": ("created_at",),
+    "descriptionHtml": ("id",),
+    "specGroups": ("spec_groups",),
+    "skus": ("id", "spec_groups"),
+    "specMatrix": ("id", "spec_groups"),
+    "inStock": ("id",),
+    "category": ("category_id",),
+    "isFavorite": ("id",),
+    "reviews": ("id",),
+}
+# Connection and edge fields that read no product column.
+_CONNECTION_ONLY = frozenset({"__typename", "pageInfo", "cursor"})
+
+
+def _fields(
+    selection_set: SelectionSetNode | None, info: GraphQLResolveInfo
+) -> Iterator[FieldNode]:
+    """The fields of a selection, fragments included (whatever their directives: reading
+    more columns than needed is harmless)."""
+    for selection in selection_set.selections if selection_set is not None else ():
+        if isinstance(selection, FieldNode):
+            yield selection
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _fields(selection.selection_set, info)
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = info.fragments.get(selection.name.value)
+            yield from _fields(fragment.selection_set if fragment else None, info)
+
+
+def _connection_columns(info: GraphQLResolveInfo) -> frozenset[str] | None:
+    products: list[FieldNode] = []  # `edges { node }` and `nodes`
+    for connection in info.field_nodes:
+        for field in _fields(connection.selection_set, info):
+            name = field.name.value
+            if name == "nodes":
+                products.append(field)
+            elif name == "edges":
+                for edge_field in _fields(field.selection_set, info):
+                    if edge_field.name.value == "node":
+                        products.append(edge_field)
+                    elif edge_field.name.value not in _CONNECTION_ONLY:
+                        return None
+            elif name not in _CONNECTION_ONLY:
+                return None
+    columns: set[str] = set()
+    for product in products:
+        for field in _fields(product.selection_set, info):
+            read = PRODUCT_FIELD_COLUMNS.get(field.name.value)
+            if read is None:
+                return None
+            columns.update(read)
+    return frozenset(columns)
+
+
+# Documents are parsed once per text (graph/schema.py), so a connection field's nodes recur:
+# its answer is kept by node identity (the nodes kept too, so an id is never reused).
+_COLUMNS_BY_NODES: dict[tuple[int, ...], tuple[list[FieldNode], frozenset[str] | None]] = {}
+_COLUMNS_KEPT = 1024
+
+
+def listing_columns(info: Info) -> frozenset[str] | None:
+    """The product columns a products connection's selection reads, None when unknown."""
+    raw = info._raw_info  # Strawberry's Info keeps graphql-core's, with the field nodes
+    nodes = raw.field_nodes
+    key = tuple(id(n) for n in nodes)
+    kept = _COLUMNS_BY_NODES.get(key)
+    if kept is not None and all(a is b for a, b in zip(kept[0], nodes, strict=True)):
+        return kept[1]
+    columns = _connection_columns(raw)
+    if len(_COLUMNS_BY_NODES) >= _COLUMNS_KEPT:
+        _COLUMNS_BY_NODES.clear()
+    _COLUMNS_BY_NODES[key] = (list(nodes), columns)
+    return columns
 
 
 ProductConnection = Connection[Product]

@@ -6,11 +6,12 @@ listings read the database."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -104,15 +105,24 @@ def _check_query(query: ProductQuery) -> None:
 # there they are compared and sorted as numbers through a cast.
 _DECIMAL_COLUMNS = frozenset({"min_price", "rating_avg"})
 # The listing reads its decimals as text: asyncpg's binary NUMERIC decoding costs several
-# times what Decimal(text) does (the same value, scale included), three per row. Aliased
-# apart, so that ORDER BY (which prefers a select-list name) still sorts the numbers.
+# times what Decimal(text) does (the same value, scale included). Aliased apart, so that
+# ORDER BY (which prefers a select-list name) still sorts the numbers.
 _AS_TEXT = frozenset({"min_price", "max_price", "rating_avg"})
-_COLUMNS = ", ".join(
-    f"CAST({f} AS TEXT) AS {f}_text" if f in _AS_TEXT else f for f in LISTING_FIELDS
-)
-_SELECT = f"SELECT {_COLUMNS} FROM product"  # noqa: S608
-# A keyword page's head keeps the columns as they are: its outer query sorts by them.
-_SELECT_SEARCHABLE = f"SELECT {', '.join(LISTING_FIELDS)}, search_text FROM product"  # noqa: S608
+
+
+@lru_cache(maxsize=256)
+def _columns(wanted: frozenset[str] | None, keys: tuple[SortKey, ...]) -> tuple[str, str]:
+    """The select lists of a page: converted for the reader, and raw (for a keyword page's
+    head, whose outer query sorts by them). Only the columns a page's fields read, when the
+    caller knows them (`wanted`, None: all): each column costs the database and the driver
+    on every row. The id and the sort keys are always there, for the cursors."""
+    fields = [
+        f
+        for f in LISTING_FIELDS
+        if wanted is None or f in wanted or f == "id" or any(k.field == f for k in keys)
+    ]
+    converted = ", ".join(f"CAST({f} AS TEXT) AS {f}_text" if f in _AS_TEXT else f for f in fields)
+    return converted, ", ".join(fields)
 
 
 class _Where:
@@ -320,17 +330,24 @@ HEAD_ROWS = 2000
 
 
 def _head_statement(
-    query: ProductQuery, keys: list[SortKey], terms: list[str], size: int, *, staff: bool
+    query: ProductQuery,
+    keys: list[SortKey],
+    terms: list[str],
+    size: int,
+    *,
+    staff: bool,
+    columns: frozenset[str] | None = None,
 ) -> tuple[str, list[object]]:
     """The first matches among the first HEAD_ROWS products in the page's order: a walk
     down the ordering's index that stops early, which is what a broad keyword wants."""
+    converted, raw = _columns(columns, tuple(keys))
     where = _Where(postgres=True)
     _filter(where, query, keys, staff=staff)
     order = _order(where, keys)
-    head = f"{_SELECT_SEARCHABLE}{_where(where.conditions)} ORDER BY {order}"
+    head = f"SELECT {raw}, search_text FROM product{_where(where.conditions)} ORDER BY {order}"  # noqa: S608
     head += f" LIMIT {where.bind(HEAD_ROWS)}"
     statement = (
-        f"SELECT {_COLUMNS} FROM ({head}) AS head "  # noqa: S608 (placeholders only)
+        f"SELECT {converted} FROM ({head}) AS head "  # noqa: S608 (placeholders only)
         f"WHERE {' AND '.join(_likes(where, terms))} "
         f"ORDER BY {order} LIMIT {where.bind(size + 1)}"
     )
@@ -345,7 +362,9 @@ def _statement(
     *,
     staff: bool,
     postgres: bool = True,
+    columns: frozenset[str] | None = None,
 ) -> tuple[str, list[object]]:
+    converted, _ = _columns(columns, tuple(keys))
     where = _Where(postgres=postgres)
     _filter(where, query, keys, staff=staff)
     if terms and where.postgres:
@@ -357,12 +376,15 @@ def _statement(
             f"WHERE ms_search_grams(search_text) @> {grams})"
         )
     where.conditions += _likes(where, terms)
-    statement = f"{_SELECT}{_where(where.conditions)} ORDER BY {_order(where, keys)}"
+    statement = f"SELECT {converted} FROM product{_where(where.conditions)}"  # noqa: S608
+    statement += f" ORDER BY {_order(where, keys)}"
     statement += f" LIMIT {where.bind(size + 1)}"
     return statement, where.values
 
 
-async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ListedProduct]:
+async def _query_products(
+    query: ProductQuery, *, staff: bool, columns: frozenset[str] | None = None
+) -> Page[ListedProduct]:
     """A page in one plain statement (two for some keyword pages): filters, keyset, order and
     limit all bound, never interpolated.
 
@@ -380,10 +402,12 @@ async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ListedPro
     postgres = sql.is_postgres()
     rows: Sequence[Mapping[str, Any]] = []
     if terms and postgres:
-        rows = await sql.fetch_records(*_head_statement(query, keys, terms, size, staff=staff))
+        rows = await sql.fetch_records(
+            *_head_statement(query, keys, terms, size, staff=staff, columns=columns)
+        )
     if len(rows) <= size:
         rows = await sql.fetch_records(
-            *_statement(query, keys, terms, size, staff=staff, postgres=postgres)
+            *_statement(query, keys, terms, size, staff=staff, postgres=postgres, columns=columns)
         )
     products = [ListedProduct(r) for r in rows]
     shown = products[:size]
@@ -396,14 +420,23 @@ async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ListedPro
 
 
 async def list_products(
-    *, cache: CatalogCache, query: ProductQuery, staff: bool
+    *,
+    cache: CatalogCache,
+    query: ProductQuery,
+    staff: bool,
+    columns: Iterable[str] | None = None,
 ) -> Page[ProductData] | Page[ListedProduct]:
     """A page of products. A shopper's first pages are cached until the next catalog change,
-    except "in stock only" pages: orders move stock without a catalog change."""
+    except "in stock only" pages: orders move stock without a catalog change.
+
+    `columns`: the product attributes the caller will read (None: any). A page read from
+    the database then loads only those (and what its cursors need); reading another
+    attribute of its rows is a KeyError. Cached pages always hold whole products."""
     check_page_size(query.first)
     _check_query(query)
     if staff or query.after or query.in_stock or not cache.enabled:
-        return await _query_products(query, staff=staff)
+        wanted = frozenset(columns) if columns is not None else None
+        return await _query_products(query, staff=staff, columns=wanted)
 
     async def load() -> str:
         page = await _query_products(query, staff=False)
