@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+import orjson
 import strawberry
 
 DEFAULT_CURRENCY = "CNY"
@@ -40,7 +41,11 @@ def _serialize_datetime(value: datetime) -> str:
         value = value.replace(tzinfo=UTC)
     elif tz is not UTC:  # the database's datetimes are in UTC already
         value = value.astimezone(UTC)
-    return value.isoformat().replace("+00:00", "Z")
+    if type(value) is datetime:
+        # The same RFC 3339 text as isoformat's (microseconds only when there are some),
+        # in a third of the time: a listing writes one or two per product.
+        return orjson.dumps(value, option=orjson.OPT_UTC_Z)[1:-1].decode()
+    return value.isoformat().replace("+00:00", "Z")  # a subclass, which orjson refuses
 
 
 def _parse_datetime(value: object) -> datetime:
