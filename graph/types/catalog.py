@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from enum import Enum
+from operator import attrgetter
 
 import strawberry
 from graphql import (
@@ -439,35 +440,25 @@ class _ProductView(Product):
     attributes (not resolver methods) they take the executor's short path
     (graph/execution.py); as properties, a page pays only for the fields its query selects,
     not for all of them on every product, and a listing row converts only those columns
-    (resolvers/catalog/listing.py `ListedProduct`)."""
+    (resolvers/catalog/listing.py `ListedProduct`). Fields that are a snapshot attribute as
+    it is are read through `attrgetter`, in C."""
 
     def __init__(self, data: ProductData | ListedProduct) -> None:
         self._data = data
 
-    @property
-    def id(self) -> int:  # type: ignore[override]
-        return self._data.id
-
-    @property
-    def title(self) -> str:  # type: ignore[override]
-        return self._data.title
-
-    @property
-    def subtitle(self) -> str:  # type: ignore[override]
-        return self._data.subtitle
-
-    @property
-    def images(self) -> list[str]:  # type: ignore[override]
-        return self._data.images
+    id = property(attrgetter("_data.id"))
+    title = property(attrgetter("_data.title"))
+    subtitle = property(attrgetter("_data.subtitle"))
+    images = property(attrgetter("_data.images"))
+    status = property(attrgetter("_data.status"))
+    sales_count = property(attrgetter("_data.sales_count"))
+    published_at = property(attrgetter("_data.published_at"))
+    created_at = property(attrgetter("_data.created_at"))
 
     @property
     def cover_image(self) -> str | None:  # type: ignore[override]
         images = self._data.images
         return images[0] if images else None
-
-    @property
-    def status(self) -> models.ProductStatus:  # type: ignore[override]
-        return self._data.status
 
     @property
     def price(self) -> Money:  # type: ignore[override]
@@ -482,18 +473,6 @@ class _ProductView(Product):
     def rating(self) -> RatingSummary:  # type: ignore[override]
         data = self._data
         return RatingSummary(average=float(data.rating_avg), count=data.rating_count)
-
-    @property
-    def sales_count(self) -> int:  # type: ignore[override]
-        return self._data.sales_count
-
-    @property
-    def published_at(self) -> datetime | None:  # type: ignore[override]
-        return self._data.published_at
-
-    @property
-    def created_at(self) -> datetime:  # type: ignore[override]
-        return self._data.created_at
 
 
 # The snapshot attributes (product columns) each Product field reads: a listing loads only
