@@ -64,7 +64,10 @@ class Connection(Generic[NodeT]):
 class _PageEdge(Edge):
     """An `Edge` of a page that reads its cursor from the page when asked: with lazily
     encoded cursors (resolvers/core/pagination.py `Cursors`), a query that selects no
-    `cursor` encodes none. Still an `Edge`, and `cursor` still a plain attribute read."""
+    `cursor` encodes none. Still an `Edge`, and `cursor` still a plain attribute read.
+    Slotted: no attribute dict per edge."""
+
+    __slots__ = ("_cursors", "_index", "node")
 
     def __init__(self, node: Any, cursors: Sequence[str], index: int) -> None:
         self.node = node

@@ -34,6 +34,15 @@ class Money:
         value = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
         return cls(amount=f"{value:.2f}", currency=currency)
 
+    @classmethod
+    def of_decimal_text(cls, text: str, currency: str = DEFAULT_CURRENCY) -> Money:
+        """`of(Decimal(text))` for the text of a decimal (`str(Decimal)`, or PostgreSQL's
+        NUMERIC output, which is written the same way), without parsing it when it has two
+        places already (a listing row's prices, read as text)."""
+        if text[-3:-2] == ".":
+            return cls(amount=text, currency=currency)
+        return cls.of(Decimal(text), currency)
+
 
 def _serialize_datetime(value: datetime) -> str:
     tz = value.tzinfo

@@ -30,7 +30,7 @@ from graph.relay import Connection, node_pks
 from graph.scalars import Money
 from resolvers.catalog.data import CategoryData, ProductData, ReviewData, SkuData
 from resolvers.catalog.errors import CatalogErrorCode as _CatalogErrorCode
-from resolvers.catalog.listing import ListedProduct
+from resolvers.catalog.listing import COVER_IMAGE, ListedProduct
 from resolvers.catalog.listing import ProductSort as _ProductSort
 from resolvers.catalog.reviews import FIRST_PAGE as REVIEWS_FIRST_PAGE
 from resolvers.catalog.reviews import author_name, check_review_page
@@ -441,7 +441,9 @@ class _ProductView(Product):
     (graph/execution.py); as properties, a page pays only for the fields its query selects,
     not for all of them on every product, and a listing row converts only those columns
     (resolvers/catalog/listing.py `ListedProduct`). Fields that are a snapshot attribute as
-    it is are read through `attrgetter`, in C."""
+    it is are read through `attrgetter`, in C. Slotted: no attribute dict per product."""
+
+    __slots__ = ("_data",)
 
     def __init__(self, data: ProductData | ListedProduct) -> None:
         self._data = data
@@ -455,24 +457,25 @@ class _ProductView(Product):
     published_at = property(attrgetter("_data.published_at"))
     created_at = property(attrgetter("_data.created_at"))
 
-    @property
-    def cover_image(self) -> str | None:  # type: ignore[override]
-        images = self._data.images
-        return images[0] if images else None
+    cover_image = property(attrgetter("_data.cover_image"))
 
     @property
     def price(self) -> Money:  # type: ignore[override]
-        return Money.of(self._data.min_price)
+        return Money.of_decimal_text(self._data.min_price_text)
 
     @property
     def price_range(self) -> PriceRange:  # type: ignore[override]
         data = self._data
-        return PriceRange(min=Money.of(data.min_price), max=Money.of(data.max_price))
+        return PriceRange(
+            min=Money.of_decimal_text(data.min_price_text),
+            max=Money.of_decimal_text(data.max_price_text),
+        )
 
     @property
     def rating(self) -> RatingSummary:  # type: ignore[override]
         data = self._data
-        return RatingSummary(average=float(data.rating_avg), count=data.rating_count)
+        # float(text) is float(Decimal(text)): the same nearest double.
+        return RatingSummary(average=float(data.rating_avg_text), count=data.rating_count)
 
 
 # The snapshot attributes (product columns) each Product field reads: a listing loads only
@@ -484,7 +487,7 @@ PRODUCT_FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
     "title": ("title",),
     "subtitle": ("subtitle",),
     "images": ("images",),
-    "coverImage": ("images",),
+    "coverImage": (COVER_IMAGE,),
     "status": ("status",),
     "price": ("min_price",),
     "priceRange": ("min_price", "max_price"),

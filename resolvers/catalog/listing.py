@@ -112,19 +112,37 @@ _DECIMAL_COLUMNS = frozenset({"min_price", "rating_avg"})
 _AS_TEXT = frozenset({"min_price", "max_price", "rating_avg"})
 
 
+# What a listing can have the database compute instead of sending a whole column: the
+# cover, the first of the images (on PostgreSQL; SQLite reads `images`, whose `->>` is
+# recent).
+COVER_IMAGE = "cover_image"
+
+
 @lru_cache(maxsize=256)
-def _columns(wanted: frozenset[str] | None, keys: tuple[SortKey, ...]) -> tuple[str, str]:
+def _columns(
+    wanted: frozenset[str] | None, keys: tuple[SortKey, ...], postgres: bool
+) -> tuple[str, str]:
     """The select lists of a page: converted for the reader, and raw (for a keyword page's
     head, whose outer query sorts by them). Only the columns a page's fields read, when the
     caller knows them (`wanted`, None: all): each column costs the database and the driver
     on every row. The id and the sort keys are always there, for the cursors."""
-    fields = [
-        f
-        for f in LISTING_FIELDS
-        if wanted is None or f in wanted or f == "id" or any(k.field == f for k in keys)
-    ]
-    converted = ", ".join(f"CAST({f} AS TEXT) AS {f}_text" if f in _AS_TEXT else f for f in fields)
-    return converted, ", ".join(fields)
+
+    def needed(column: str) -> bool:
+        return (
+            wanted is None
+            or column in wanted
+            or column == "id"
+            or any(k.field == column for k in keys)
+        )
+
+    raw = [f for f in LISTING_FIELDS if needed(f) or (f == "images" and needed(COVER_IMAGE))]
+    selected = raw  # SQLite: the cover comes from `images`
+    if postgres:
+        selected = [f for f in LISTING_FIELDS if needed(f)]
+        if needed(COVER_IMAGE):
+            selected.append(f"images->>0 AS {COVER_IMAGE}")
+    converted = (f"CAST({f} AS TEXT) AS {f}_text" if f in _AS_TEXT else f for f in selected)
+    return ", ".join(converted), ", ".join(raw)
 
 
 class _Where:
@@ -221,6 +239,12 @@ class ListedProduct:
     created_at = property(itemgetter("created_at"))
     updated_at = property(itemgetter("updated_at"))
 
+    # What the API shows as it is: the cover, decimals as their own text.
+    cover_image = property(itemgetter(COVER_IMAGE))
+    min_price_text = property(itemgetter("min_price_text"))
+    max_price_text = property(itemgetter("max_price_text"))
+    rating_avg_text = property(itemgetter("rating_avg_text"))
+
     @property
     def images(self) -> list[str]:
         return _json(self["images"])
@@ -262,6 +286,11 @@ class _PostgresRow(ListedProduct, asyncpg.Record):
 
 class _SQLiteRow(ListedProduct, dict):
     __slots__ = ()
+
+    @property
+    def cover_image(self) -> str | None:
+        images = self.images
+        return images[0] if images else None
 
     # SQLite gives datetimes back as text.
     published_at = property(lambda self: _datetime(self["published_at"]))
@@ -328,7 +357,7 @@ def _head_statement(
 ) -> tuple[str, list[object]]:
     """The first matches among the first HEAD_ROWS products in the page's order: a walk
     down the ordering's index that stops early, which is what a broad keyword wants."""
-    converted, raw = _columns(columns, tuple(keys))
+    converted, raw = _columns(columns, tuple(keys), True)
     where = _Where(postgres=True)
     _filter(where, query, keys, staff=staff)
     order = _order(where, keys)
@@ -352,7 +381,7 @@ def _statement(
     postgres: bool = True,
     columns: frozenset[str] | None = None,
 ) -> tuple[str, list[object]]:
-    converted, _ = _columns(columns, tuple(keys))
+    converted, _ = _columns(columns, tuple(keys), postgres)
     where = _Where(postgres=postgres)
     _filter(where, query, keys, staff=staff)
     if terms and where.postgres:

@@ -36,6 +36,10 @@ def test_money_is_two_places_rounded_half_up(amount):
 
     assert money.amount == _rounded(amount)
     assert money.currency == "CNY"
+    # A decimal's own text (a listing row's prices) gives the same money.
+    assert Money.of_decimal_text(str(Decimal(amount)), "USD") == Money(
+        amount=_rounded(amount), currency="USD"
+    )
 
 
 @pytest.mark.parametrize(

@@ -137,8 +137,9 @@ async def test_a_listed_product_reads_like_the_snapshot_of_its_row(state):
 
     (listed,) = page.rows
     expected = ProductData.from_model(await Product.get(id=made.id), with_description=False)
-    for name in LISTING_FIELDS:
+    for name in [*LISTING_FIELDS, "cover_image", "min_price_text", "max_price_text"]:
         assert getattr(listed, name) == getattr(expected, name), name
+    assert listed.rating_avg_text == expected.rating_avg_text == "4.33"
     assert [str(listed.min_price), str(listed.max_price), str(listed.rating_avg)] == [
         "12.50",
         "12.50",
