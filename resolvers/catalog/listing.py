@@ -119,13 +119,12 @@ COVER_IMAGE = "cover_image"
 
 
 @lru_cache(maxsize=256)
-def _columns(
-    wanted: frozenset[str] | None, keys: tuple[SortKey, ...], postgres: bool
-) -> tuple[str, str]:
+def _columns(wanted: frozenset[str] | None, sort: ProductSort, postgres: bool) -> tuple[str, str]:
     """The select lists of a page: converted for the reader, and raw (for a keyword page's
     head, whose outer query sorts by them). Only the columns a page's fields read, when the
     caller knows them (`wanted`, None: all): each column costs the database and the driver
     on every row. The id and the sort keys are always there, for the cursors."""
+    keys = SORT_KEYS[sort]
 
     def needed(column: str) -> bool:
         return (
@@ -357,7 +356,7 @@ def _head_statement(
 ) -> tuple[str, list[object]]:
     """The first matches among the first HEAD_ROWS products in the page's order: a walk
     down the ordering's index that stops early, which is what a broad keyword wants."""
-    converted, raw = _columns(columns, tuple(keys), True)
+    converted, raw = _columns(columns, query.sort, True)
     where = _Where(postgres=True)
     _filter(where, query, keys, staff=staff)
     order = _order(where, keys)
@@ -381,7 +380,7 @@ def _statement(
     postgres: bool = True,
     columns: frozenset[str] | None = None,
 ) -> tuple[str, list[object]]:
-    converted, _ = _columns(columns, tuple(keys), postgres)
+    converted, _ = _columns(columns, query.sort, postgres)
     where = _Where(postgres=postgres)
     _filter(where, query, keys, staff=staff)
     if terms and where.postgres:
@@ -415,17 +414,18 @@ async def _query_products(
     """
     size = check_page_size(query.first)
     keys = SORT_KEYS[query.sort]
-    terms = text.keyword_terms(query.keyword or "")
-    postgres = sql.is_postgres()
+    terms = text.keyword_terms(query.keyword) if query.keyword else []
+    conn = sql.connection()
+    postgres = sql.is_postgres(conn)
     rows: Sequence[ListedProduct] = []
     if terms and postgres:
         statement, values = _head_statement(query, keys, terms, size, staff=staff, columns=columns)
-        rows = await sql.fetch_records(statement, values, record_class=_PostgresRow)
+        rows = await sql.fetch_records(statement, values, record_class=_PostgresRow, conn=conn)
     if len(rows) <= size:
         statement, values = _statement(
             query, keys, terms, size, staff=staff, postgres=postgres, columns=columns
         )
-        rows = await sql.fetch_records(statement, values, record_class=_PostgresRow)
+        rows = await sql.fetch_records(statement, values, record_class=_PostgresRow, conn=conn)
     products = list(rows) if postgres else [_SQLiteRow(r) for r in rows]
     shown = products[:size]
     return Page(

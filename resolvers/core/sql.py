@@ -44,14 +44,18 @@ async def fetch(sql: str, values: list[Any]) -> list[dict[str, Any]]:
 
 
 async def fetch_records(
-    sql: str, values: list[Any], *, record_class: type[asyncpg.Record] | None = None
+    sql: str,
+    values: list[Any],
+    *,
+    record_class: type[asyncpg.Record] | None = None,
+    conn: BaseDBAsyncClient | None = None,
 ) -> Sequence[Mapping[str, Any]]:
     """`fetch` for the hottest reads: on PostgreSQL the driver's own rows (asyncpg Records,
     read by column name, or of `record_class`, a subclass) rather than a dict copied from
     each, and no Tortoise wrapper around the call; elsewhere dicts. Driver errors are
     asyncpg's, not Tortoise's: for reads that only fail on a bug or a lost database, which
-    are a 500 either way."""
-    conn = connection()
+    are a 500 either way. `conn`: `connection()`, when the caller has it already."""
+    conn = conn or connection()
     if conn.capabilities.dialect != "postgres":
         return await fetch(sql, values)
     async with conn.acquire_connection() as raw:
