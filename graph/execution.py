@@ -151,9 +151,20 @@ def _leaf_list_reader(
 
 def _global_id_reader(origin: type, type_name: str, id_attr: str) -> Reader:
     prefix = f"{type_name}:"
+    # Instances of the type's class, or of a subclass that reads its id the same way (such
+    # as a view computing its attributes, graph/types/catalog.py `_ProductView`).
+    same_id: dict[type, bool] = {origin: True}
 
     def read(source: Any) -> Any:
-        node_id = getattr(source, id_attr) if type(source) is origin else None
+        cls = type(source)
+        keeps = same_id.get(cls)
+        if keeps is None:
+            keeps = same_id[cls] = (
+                issubclass(cls, origin)
+                and _keeps_default_node_id(cls)
+                and cls.resolve_id_attr() == id_attr
+            )
+        node_id = getattr(source, id_attr) if keeps else None
         if node_id is None:
             return Undefined
         # Strawberry's `to_base64(type_name, node_id)`, without its type dispatch.

@@ -50,21 +50,16 @@ class Connection(Generic[NodeT]):
         edges: list[Edge[NodeT]] = [
             _PageEdge(build(row), cursors, index) for index, row in enumerate(page.rows)
         ]
-        return cls(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=page.has_previous_page,
-                start_cursor=page.cursors[0] if page.cursors else None,
-                end_cursor=page.cursors[-1] if page.cursors else None,
-            ),
-        )
+        return cls(edges=edges, page_info=_PagePageInfo(page))
 
 
 class _PageEdge(Edge):
     """An `Edge` of a page that reads its cursor from the page when asked: with lazily
     encoded cursors (resolvers/core/pagination.py `Cursors`), a query that selects no
-    `cursor` encodes none. Still an `Edge`, and `cursor` still a plain attribute read."""
+    `cursor` encodes none. Still an `Edge`, and `cursor` still a plain attribute read.
+    Slotted: no attribute dict per edge."""
+
+    __slots__ = ("_cursors", "_index", "node")
 
     def __init__(self, node: Any, cursors: Sequence[str], index: int) -> None:
         self.node = node
@@ -74,6 +69,33 @@ class _PageEdge(Edge):
     @property
     def cursor(self) -> str:  # type: ignore[override]
         return self._cursors[self._index]
+
+
+class _PagePageInfo(PageInfo):
+    """A `PageInfo` that encodes its cursors only when they are read (like `_PageEdge`)."""
+
+    __slots__ = ("_page",)
+
+    def __init__(self, page: Page) -> None:
+        self._page = page
+
+    @property
+    def has_next_page(self) -> bool:  # type: ignore[override]
+        return self._page.has_next_page
+
+    @property
+    def has_previous_page(self) -> bool:  # type: ignore[override]
+        return self._page.has_previous_page
+
+    @property
+    def start_cursor(self) -> str | None:  # type: ignore[override]
+        cursors = self._page.cursors
+        return cursors[0] if cursors else None
+
+    @property
+    def end_cursor(self) -> str | None:  # type: ignore[override]
+        cursors = self._page.cursors
+        return cursors[-1] if cursors else None
 
 
 # Primary keys are PostgreSQL BIGINTs: anything outside would fail in the driver (a 500).

@@ -167,7 +167,7 @@ async def test_the_demo_shopper_can_place_a_courier_order_on_sqlite(embedded_ser
 BROWSE = """
 query ($after: String, $keyword: String, $min: Decimal) {
   products(first: 2, after: $after, sort: PRICE_ASC, filter: {keyword: $keyword, minPrice: $min}) {
-    edges { node { title price { amount } } }
+    edges { node { title price { amount } coverImage createdAt } }
     pageInfo { hasNextPage endCursor }
   }
 }"""
@@ -196,6 +196,10 @@ async def test_browsing_sorts_prices_as_numbers_and_searches_on_sqlite(embedded_
     # SQLite keeps decimals as text: "1099.00" must still sort after "459.00"
     assert prices == ["459.00", "599.00", "899.00", "1099.00"]
     assert [e["node"]["title"] for e in wool["edges"]] == ["Merino Wool Coat"]
+    # SQLite rows give the cover from `images` and datetimes from text (listing.py)
+    [coat] = [e["node"] for e in wool["edges"]]
+    assert coat["coverImage"] == "https://picsum.photos/seed/microstore-0/800/800"
+    assert coat["createdAt"].endswith("Z") and "T" in coat["createdAt"]
     assert [e["node"]["title"] for e in chinese["edges"]] == ["羊毛大衣"]
     assert [e["node"]["price"]["amount"] for e in over_600["edges"]] == ["899.00", "1099.00"]
 

@@ -7,11 +7,19 @@ products costs a fixed number of queries whatever its size.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from enum import Enum
+from operator import attrgetter
 
 import strawberry
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLResolveInfo,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
 from strawberry import relay
 
 import models
@@ -22,6 +30,7 @@ from graph.relay import Connection, node_pks
 from graph.scalars import Money
 from resolvers.catalog.data import CategoryData, ProductData, ReviewData, SkuData
 from resolvers.catalog.errors import CatalogErrorCode as _CatalogErrorCode
+from resolvers.catalog.listing import COVER_IMAGE, ListedProduct
 from resolvers.catalog.listing import ProductSort as _ProductSort
 from resolvers.catalog.reviews import FIRST_PAGE as REVIEWS_FIRST_PAGE
 from resolvers.catalog.reviews import author_name, check_review_page
@@ -312,30 +321,11 @@ class Product(relay.Node):
     sales_count: int
     published_at: datetime | None
     created_at: datetime
-    _data: strawberry.Private[ProductData]
+    _data: strawberry.Private[ProductData | ListedProduct]
 
-    # Listings resolve these fields for every product of a page: plain attributes, filled
-    # here, cost far less per field than resolver methods (graph/execution.py).
     @classmethod
-    def from_data(cls, data: ProductData) -> Product:
-        price = Money.of(data.min_price)
-        # One price for every SKU is the common case: one Money serves both ends.
-        top = price if data.max_price == data.min_price else Money.of(data.max_price)
-        return cls(
-            id=data.id,
-            title=data.title,
-            subtitle=data.subtitle,
-            images=data.images,
-            cover_image=data.images[0] if data.images else None,
-            status=data.status,
-            price=price,
-            price_range=PriceRange(min=price, max=top),
-            rating=RatingSummary(average=float(data.rating_avg), count=data.rating_count),
-            sales_count=data.sales_count,
-            published_at=data.published_at,
-            created_at=data.created_at,
-            _data=data,
-        )
+    def from_data(cls, data: ProductData | ListedProduct) -> Product:
+        return _ProductView(data)
 
     @classmethod
     def from_row(cls, row: models.Product) -> Product:
@@ -442,6 +432,141 @@ class Product(relay.Node):
             else None
             for row in rows
         ]
+
+
+class _ProductView(Product):
+    """What every `Product` is: its attribute fields computed from the snapshot when they
+    are read. A listing resolves these fields for every product of a page, and as plain
+    attributes (not resolver methods) they take the executor's short path
+    (graph/execution.py); as properties, a page pays only for the fields its query selects,
+    not for all of them on every product, and a listing row converts only those columns
+    (resolvers/catalog/listing.py `ListedProduct`). Fields that are a snapshot attribute as
+    it is are read through `attrgetter`, in C. Slotted: no attribute dict per product."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: ProductData | ListedProduct) -> None:
+        self._data = data
+
+    id = property(attrgetter("_data.id"))
+    title = property(attrgetter("_data.title"))
+    subtitle = property(attrgetter("_data.subtitle"))
+    images = property(attrgetter("_data.images"))
+    status = property(attrgetter("_data.status"))
+    sales_count = property(attrgetter("_data.sales_count"))
+    published_at = property(attrgetter("_data.published_at"))
+    created_at = property(attrgetter("_data.created_at"))
+
+    cover_image = property(attrgetter("_data.cover_image"))
+
+    @property
+    def price(self) -> Money:  # type: ignore[override]
+        return Money.of_decimal_text(self._data.min_price_text)
+
+    @property
+    def price_range(self) -> PriceRange:  # type: ignore[override]
+        data = self._data
+        return PriceRange(
+            min=Money.of_decimal_text(data.min_price_text),
+            max=Money.of_decimal_text(data.max_price_text),
+        )
+
+    @property
+    def rating(self) -> RatingSummary:  # type: ignore[override]
+        data = self._data
+        # float(text) is float(Decimal(text)): the same nearest double.
+        return RatingSummary(average=float(data.rating_avg_text), count=data.rating_count)
+
+
+# The snapshot attributes (product columns) each Product field reads: a listing loads only
+# those of the fields its query selects. A field missing here (a new one) makes a listing
+# that selects it load every column; name what it reads to spare them.
+PRODUCT_FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "__typename": (),
+    "id": ("id",),
+    "title": ("title",),
+    "subtitle": ("subtitle",),
+    "images": ("images",),
+    "coverImage": (COVER_IMAGE,),
+    "status": ("status",),
+    "price": ("min_price",),
+    "priceRange": ("min_price", "max_price"),
+    "rating": ("rating_avg", "rating_count"),
+    "salesCount": ("sales_count",),
+    "publishedAt": ("published_at",),
+    "createdAt": ("created_at",),
+    "descriptionHtml": ("id",),
+    "specGroups": ("spec_groups",),
+    "skus": ("id", "spec_groups"),
+    "specMatrix": ("id", "spec_groups"),
+    "inStock": ("id",),
+    "category": ("category_id",),
+    "isFavorite": ("id",),
+    "reviews": ("id",),
+}
+# Connection and edge fields that read no product column.
+_CONNECTION_ONLY = frozenset({"__typename", "pageInfo", "cursor"})
+
+
+def _fields(
+    selection_set: SelectionSetNode | None, info: GraphQLResolveInfo
+) -> Iterator[FieldNode]:
+    """The fields of a selection, fragments included (whatever their directives: reading
+    more columns than needed is harmless)."""
+    for selection in selection_set.selections if selection_set is not None else ():
+        if isinstance(selection, FieldNode):
+            yield selection
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _fields(selection.selection_set, info)
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = info.fragments.get(selection.name.value)
+            yield from _fields(fragment.selection_set if fragment else None, info)
+
+
+def _connection_columns(info: GraphQLResolveInfo) -> frozenset[str] | None:
+    products: list[FieldNode] = []  # `edges { node }` and `nodes`
+    for connection in info.field_nodes:
+        for field in _fields(connection.selection_set, info):
+            name = field.name.value
+            if name == "nodes":
+                products.append(field)
+            elif name == "edges":
+                for edge_field in _fields(field.selection_set, info):
+                    if edge_field.name.value == "node":
+                        products.append(edge_field)
+                    elif edge_field.name.value not in _CONNECTION_ONLY:
+                        return None
+            elif name not in _CONNECTION_ONLY:
+                return None
+    columns: set[str] = set()
+    for product in products:
+        for field in _fields(product.selection_set, info):
+            read = PRODUCT_FIELD_COLUMNS.get(field.name.value)
+            if read is None:
+                return None
+            columns.update(read)
+    return frozenset(columns)
+
+
+# Documents are parsed once per text (graph/schema.py), so a connection field's nodes recur:
+# its answer is kept by node identity (the nodes kept too, so an id is never reused).
+_COLUMNS_BY_NODES: dict[tuple[int, ...], tuple[list[FieldNode], frozenset[str] | None]] = {}
+_COLUMNS_KEPT = 1024
+
+
+def listing_columns(info: Info) -> frozenset[str] | None:
+    """The product columns a products connection's selection reads, None when unknown."""
+    raw = info._raw_info  # Strawberry's Info keeps graphql-core's, with the field nodes
+    nodes = raw.field_nodes
+    key = tuple(id(n) for n in nodes)
+    kept = _COLUMNS_BY_NODES.get(key)
+    if kept is not None and all(a is b for a, b in zip(kept[0], nodes, strict=True)):
+        return kept[1]
+    columns = _connection_columns(raw)
+    if len(_COLUMNS_BY_NODES) >= _COLUMNS_KEPT:
+        _COLUMNS_BY_NODES.clear()
+    _COLUMNS_BY_NODES[key] = (list(nodes), columns)
+    return columns
 
 
 ProductConnection = Connection[Product]

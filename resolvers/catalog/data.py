@@ -135,6 +135,23 @@ class ProductData:
     def is_visible_to_shoppers(self) -> bool:
         return self.status == ProductStatus.ON_SHELF
 
+    # What the API shows (listing rows have these ready from the database).
+    @property
+    def cover_image(self) -> str | None:
+        return self.images[0] if self.images else None
+
+    @property
+    def min_price_text(self) -> str:
+        return str(self.min_price)
+
+    @property
+    def max_price_text(self) -> str:
+        return str(self.max_price)
+
+    @property
+    def rating_avg_text(self) -> str:
+        return str(self.rating_avg)
+
     @classmethod
     def from_model(
         cls, row: Product, *, skus: list[SkuData] | None = None, with_description: bool = True

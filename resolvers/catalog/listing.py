@@ -6,13 +6,16 @@ listings read the database."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
+import asyncpg
 import orjson
 from tortoise.expressions import F
 
@@ -104,15 +107,41 @@ def _check_query(query: ProductQuery) -> None:
 # there they are compared and sorted as numbers through a cast.
 _DECIMAL_COLUMNS = frozenset({"min_price", "rating_avg"})
 # The listing reads its decimals as text: asyncpg's binary NUMERIC decoding costs several
-# times what Decimal(text) does (the same value, scale included), three per row. Aliased
-# apart, so that ORDER BY (which prefers a select-list name) still sorts the numbers.
+# times what Decimal(text) does (the same value, scale included). Aliased apart, so that
+# ORDER BY (which prefers a select-list name) still sorts the numbers.
 _AS_TEXT = frozenset({"min_price", "max_price", "rating_avg"})
-_COLUMNS = ", ".join(
-    f"CAST({f} AS TEXT) AS {f}_text" if f in _AS_TEXT else f for f in LISTING_FIELDS
-)
-_SELECT = f"SELECT {_COLUMNS} FROM product"  # noqa: S608
-# A keyword page's head keeps the columns as they are: its outer query sorts by them.
-_SELECT_SEARCHABLE = f"SELECT {', '.join(LISTING_FIELDS)}, search_text FROM product"  # noqa: S608
+
+
+# What a listing can have the database compute instead of sending a whole column: the
+# cover, the first of the images (on PostgreSQL; SQLite reads `images`, whose `->>` is
+# recent).
+COVER_IMAGE = "cover_image"
+
+
+@lru_cache(maxsize=256)
+def _columns(wanted: frozenset[str] | None, sort: ProductSort, postgres: bool) -> tuple[str, str]:
+    """The select lists of a page: converted for the reader, and raw (for a keyword page's
+    head, whose outer query sorts by them). Only the columns a page's fields read, when the
+    caller knows them (`wanted`, None: all): each column costs the database and the driver
+    on every row. The id and the sort keys are always there, for the cursors."""
+    keys = SORT_KEYS[sort]
+
+    def needed(column: str) -> bool:
+        return (
+            wanted is None
+            or column in wanted
+            or column == "id"
+            or any(k.field == column for k in keys)
+        )
+
+    raw = [f for f in LISTING_FIELDS if needed(f) or (f == "images" and needed(COVER_IMAGE))]
+    selected = raw  # SQLite: the cover comes from `images`
+    if postgres:
+        selected = [f for f in LISTING_FIELDS if needed(f)]
+        if needed(COVER_IMAGE):
+            selected.append(f"images->>0 AS {COVER_IMAGE}")
+    converted = (f"CAST({f} AS TEXT) AS {f}_text" if f in _AS_TEXT else f for f in selected)
+    return ", ".join(converted), ", ".join(raw)
 
 
 class _Where:
@@ -164,7 +193,7 @@ def _like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
-# Enum lookups by value without the enum call machinery, once per row.
+# Enum lookups by value without the enum call machinery.
 _STATUSES = {str(status): status for status in ProductStatus}
 
 
@@ -172,32 +201,100 @@ _STATUSES = {str(status): status for status in ProductStatus}
 _JSON_TEXT = (str, bytes)
 
 
-def _row(row: Mapping[str, Any]) -> ProductData:
-    """A listing row as the catalog hands it on, without instantiating a Tortoise model
-    (the listing is the hottest read: this is most of what a cold page costs)."""
-    images, groups = row["images"], row["spec_groups"]
-    published, created, updated = row["published_at"], row["created_at"], row["updated_at"]
-    if type(created) is str:  # SQLite: datetimes come back as text
-        published = datetime.fromisoformat(published) if published else None
-        created = datetime.fromisoformat(created)
-        updated = datetime.fromisoformat(updated)
-    return ProductData(
-        id=row["id"],
-        category_id=row["category_id"],
-        title=row["title"],
-        subtitle=row["subtitle"],
-        images=orjson.loads(images) if type(images) in _JSON_TEXT else images,
-        spec_groups=orjson.loads(groups) if type(groups) in _JSON_TEXT else groups,
-        status=_STATUSES[row["status"]],
-        min_price=Decimal(row["min_price_text"]),
-        max_price=Decimal(row["max_price_text"]),
-        sales_count=row["sales_count"],
-        rating_count=row["rating_count"],
-        rating_avg=Decimal(row["rating_avg_text"]),
-        published_at=published,
-        created_at=created,
-        updated_at=updated,
-    )
+def _json(value: Any) -> Any:
+    return orjson.loads(value) if type(value) in _JSON_TEXT else value
+
+
+def _datetime(value: Any) -> Any:
+    return datetime.fromisoformat(value) if type(value) is str else value
+
+
+class ListedProduct:
+    """A listing row that reads like a `ProductData` (the same attributes), each column
+    converted from the driver's row only when it is asked for.
+
+    The listing is the hottest read, and a page query shows a handful of each product's
+    fields: converting all fifteen columns of every row up front (JSON, decimals, datetimes,
+    one snapshot object each) was a large part of what a cold page cost. So the driver's
+    row itself is the product (`_PostgresRow` is asyncpg's Record, `_SQLiteRow` the dict
+    Tortoise gives), and a column the driver already gives in its final form is read by a
+    property over `itemgetter`: in C, without a Python call per field. Nothing is kept, so
+    it is as immutable as the row; `snapshot()` gives the full `ProductData` (for the
+    cache). A column the page did not select (`columns`) is a KeyError."""
+
+    __slots__ = ()
+
+    # Never part of a listing row: the description and the SKUs load on demand.
+    description_html = None
+    skus = None
+
+    id = property(itemgetter("id"))
+    category_id = property(itemgetter("category_id"))
+    title = property(itemgetter("title"))
+    subtitle = property(itemgetter("subtitle"))
+    sales_count = property(itemgetter("sales_count"))
+    rating_count = property(itemgetter("rating_count"))
+    published_at = property(itemgetter("published_at"))
+    created_at = property(itemgetter("created_at"))
+    updated_at = property(itemgetter("updated_at"))
+
+    # What the API shows as it is: the cover, decimals as their own text.
+    cover_image = property(itemgetter(COVER_IMAGE))
+    min_price_text = property(itemgetter("min_price_text"))
+    max_price_text = property(itemgetter("max_price_text"))
+    rating_avg_text = property(itemgetter("rating_avg_text"))
+
+    @property
+    def images(self) -> list[str]:
+        return _json(self["images"])
+
+    @property
+    def spec_groups(self) -> list[dict[str, Any]]:
+        return _json(self["spec_groups"])
+
+    @property
+    def status(self) -> ProductStatus:
+        return _STATUSES[self["status"]]
+
+    @property
+    def min_price(self) -> Decimal:
+        return Decimal(self["min_price_text"])
+
+    @property
+    def max_price(self) -> Decimal:
+        return Decimal(self["max_price_text"])
+
+    @property
+    def rating_avg(self) -> Decimal:
+        return Decimal(self["rating_avg_text"])
+
+    @property
+    def is_visible_to_shoppers(self) -> bool:
+        return self.status == ProductStatus.ON_SHELF
+
+    def snapshot(self) -> ProductData:
+        return ProductData(**{name: getattr(self, name) for name in LISTING_FIELDS})
+
+    def to_json(self) -> dict[str, Any]:
+        return self.snapshot().to_json()
+
+
+class _PostgresRow(ListedProduct, asyncpg.Record):
+    __slots__ = ()
+
+
+class _SQLiteRow(ListedProduct, dict):
+    __slots__ = ()
+
+    @property
+    def cover_image(self) -> str | None:
+        images = self.images
+        return images[0] if images else None
+
+    # SQLite gives datetimes back as text.
+    published_at = property(lambda self: _datetime(self["published_at"]))
+    created_at = property(lambda self: _datetime(self["created_at"]))
+    updated_at = property(lambda self: _datetime(self["updated_at"]))
 
 
 def _filter(where: _Where, query: ProductQuery, keys: list[SortKey], *, staff: bool) -> None:
@@ -249,17 +346,24 @@ HEAD_ROWS = 2000
 
 
 def _head_statement(
-    query: ProductQuery, keys: list[SortKey], terms: list[str], size: int, *, staff: bool
+    query: ProductQuery,
+    keys: list[SortKey],
+    terms: list[str],
+    size: int,
+    *,
+    staff: bool,
+    columns: frozenset[str] | None = None,
 ) -> tuple[str, list[object]]:
     """The first matches among the first HEAD_ROWS products in the page's order: a walk
     down the ordering's index that stops early, which is what a broad keyword wants."""
+    converted, raw = _columns(columns, query.sort, True)
     where = _Where(postgres=True)
     _filter(where, query, keys, staff=staff)
     order = _order(where, keys)
-    head = f"{_SELECT_SEARCHABLE}{_where(where.conditions)} ORDER BY {order}"
+    head = f"SELECT {raw}, search_text FROM product{_where(where.conditions)} ORDER BY {order}"  # noqa: S608
     head += f" LIMIT {where.bind(HEAD_ROWS)}"
     statement = (
-        f"SELECT {_COLUMNS} FROM ({head}) AS head "  # noqa: S608 (placeholders only)
+        f"SELECT {converted} FROM ({head}) AS head "  # noqa: S608 (placeholders only)
         f"WHERE {' AND '.join(_likes(where, terms))} "
         f"ORDER BY {order} LIMIT {where.bind(size + 1)}"
     )
@@ -274,7 +378,9 @@ def _statement(
     *,
     staff: bool,
     postgres: bool = True,
+    columns: frozenset[str] | None = None,
 ) -> tuple[str, list[object]]:
+    converted, _ = _columns(columns, query.sort, postgres)
     where = _Where(postgres=postgres)
     _filter(where, query, keys, staff=staff)
     if terms and where.postgres:
@@ -286,12 +392,15 @@ def _statement(
             f"WHERE ms_search_grams(search_text) @> {grams})"
         )
     where.conditions += _likes(where, terms)
-    statement = f"{_SELECT}{_where(where.conditions)} ORDER BY {_order(where, keys)}"
+    statement = f"SELECT {converted} FROM product{_where(where.conditions)}"  # noqa: S608
+    statement += f" ORDER BY {_order(where, keys)}"
     statement += f" LIMIT {where.bind(size + 1)}"
     return statement, where.values
 
 
-async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ProductData]:
+async def _query_products(
+    query: ProductQuery, *, staff: bool, columns: frozenset[str] | None = None
+) -> Page[ListedProduct]:
     """A page in one plain statement (two for some keyword pages): filters, keyset, order and
     limit all bound, never interpolated.
 
@@ -305,16 +414,19 @@ async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ProductDa
     """
     size = check_page_size(query.first)
     keys = SORT_KEYS[query.sort]
-    terms = text.keyword_terms(query.keyword or "")
-    postgres = sql.is_postgres()
-    rows: Sequence[Mapping[str, Any]] = []
+    terms = text.keyword_terms(query.keyword) if query.keyword else []
+    conn = sql.connection()
+    postgres = sql.is_postgres(conn)
+    rows: Sequence[ListedProduct] = []
     if terms and postgres:
-        rows = await sql.fetch_records(*_head_statement(query, keys, terms, size, staff=staff))
+        statement, values = _head_statement(query, keys, terms, size, staff=staff, columns=columns)
+        rows = await sql.fetch_records(statement, values, record_class=_PostgresRow, conn=conn)
     if len(rows) <= size:
-        rows = await sql.fetch_records(
-            *_statement(query, keys, terms, size, staff=staff, postgres=postgres)
+        statement, values = _statement(
+            query, keys, terms, size, staff=staff, postgres=postgres, columns=columns
         )
-    products = [_row(r) for r in rows]
+        rows = await sql.fetch_records(statement, values, record_class=_PostgresRow, conn=conn)
+    products = list(rows) if postgres else [_SQLiteRow(r) for r in rows]
     shown = products[:size]
     return Page(
         rows=shown,
@@ -325,14 +437,23 @@ async def _query_products(query: ProductQuery, *, staff: bool) -> Page[ProductDa
 
 
 async def list_products(
-    *, cache: CatalogCache, query: ProductQuery, staff: bool
-) -> Page[ProductData]:
+    *,
+    cache: CatalogCache,
+    query: ProductQuery,
+    staff: bool,
+    columns: Iterable[str] | None = None,
+) -> Page[ProductData] | Page[ListedProduct]:
     """A page of products. A shopper's first pages are cached until the next catalog change,
-    except "in stock only" pages: orders move stock without a catalog change."""
+    except "in stock only" pages: orders move stock without a catalog change.
+
+    `columns`: the product attributes the caller will read (None: any). A page read from
+    the database then loads only those (and what its cursors need); reading another
+    attribute of its rows is a KeyError. Cached pages always hold whole products."""
     check_page_size(query.first)
     _check_query(query)
     if staff or query.after or query.in_stock or not cache.enabled:
-        return await _query_products(query, staff=staff)
+        wanted = frozenset(columns) if columns is not None else None
+        return await _query_products(query, staff=staff, columns=wanted)
 
     async def load() -> str:
         page = await _query_products(query, staff=False)

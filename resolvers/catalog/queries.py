@@ -14,6 +14,7 @@ from graph.types.catalog import (
     ProductSort,
     Sku,
     SkuConnection,
+    listing_columns,
 )
 from resolvers.catalog import service
 from resolvers.catalog.cache import catalog_cache
@@ -77,7 +78,10 @@ class CatalogQueries:
             query.status = filter.status if staff else None
         try:
             page = await service.list_products(
-                cache=catalog_cache(info.context.state), query=query, staff=staff
+                cache=catalog_cache(info.context.state),
+                query=query,
+                staff=staff,
+                columns=listing_columns(info),
             )
         except (DomainError, DomainErrors) as exc:
             raise bad_input(exc) from exc

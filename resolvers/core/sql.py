@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import asyncpg
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -42,17 +43,24 @@ async def fetch(sql: str, values: list[Any]) -> list[dict[str, Any]]:
     return await conn.execute_query_dict(dialect_sql(conn, sql), values)
 
 
-async def fetch_records(sql: str, values: list[Any]) -> Sequence[Mapping[str, Any]]:
+async def fetch_records(
+    sql: str,
+    values: list[Any],
+    *,
+    record_class: type[asyncpg.Record] | None = None,
+    conn: BaseDBAsyncClient | None = None,
+) -> Sequence[Mapping[str, Any]]:
     """`fetch` for the hottest reads: on PostgreSQL the driver's own rows (asyncpg Records,
-    read by column name) rather than a dict copied from each, and no Tortoise wrapper
-    around the call. Driver errors are asyncpg's, not Tortoise's: for reads that only fail
-    on a bug or a lost database, which are a 500 either way."""
-    conn = connection()
+    read by column name, or of `record_class`, a subclass) rather than a dict copied from
+    each, and no Tortoise wrapper around the call; elsewhere dicts. Driver errors are
+    asyncpg's, not Tortoise's: for reads that only fail on a bug or a lost database, which
+    are a 500 either way. `conn`: `connection()`, when the caller has it already."""
+    conn = conn or connection()
     if conn.capabilities.dialect != "postgres":
         return await fetch(sql, values)
     async with conn.acquire_connection() as raw:
         conn.log.debug("%s: %s", sql, values)  # as Tortoise logs each statement
-        return await raw.fetch(sql, *values)
+        return await raw.fetch(sql, *values, record_class=record_class)
 
 
 async def execute(sql: str, values: list[Any]) -> int:

@@ -6,8 +6,10 @@ import asyncio
 from decimal import Decimal
 
 import pytest
+from graphql import GraphQLObjectType, get_named_type, is_leaf_type, is_required_argument
 from strawberry.relay import to_base64
 
+from graph.schema import build_schema
 from models import AuditLog, Favorite, Product, ProductStatus, Sku, StockLedger
 from resolvers.catalog import listing
 from tests.support.catalog import cache_of, make_category, make_product, make_reviews
@@ -446,6 +448,67 @@ async def test_keyword_search_uses_the_gin_index(cache, coats):
         rows = await conn.execute_query_dict("EXPLAIN " + statement, values)
     plan = "\n".join(r["QUERY PLAN"] for r in rows)
     assert "product_search_grams_gin" in plan, plan
+
+
+def _every_field(graphql_type, depth: int) -> str:
+    """A selection of every field of an object type that needs no argument, `depth`
+    levels down."""
+    picked = []
+    for name, field in graphql_type.fields.items():
+        if any(is_required_argument(arg) for arg in field.args.values()):
+            continue
+        named = get_named_type(field.type)
+        if is_leaf_type(named):
+            picked.append(name)
+        elif isinstance(named, GraphQLObjectType) and depth > 0:
+            picked.append(f"{name} {{ {_every_field(named, depth - 1)} }}")
+    return " ".join(picked) or "__typename"
+
+
+async def test_each_product_field_of_a_listing_answers_as_the_product_page(
+    staff_api, settings, customer, cache, coats
+):
+    """A listing loads only the columns its fields read (graph/types/catalog.py
+    PRODUCT_FIELD_COLUMNS): each field, selected alone, must answer exactly what the
+    product page (whole rows) answers."""
+    made = [
+        await make_product(cache, category=coats, title="Coat", colours=["red", "blue"]),
+        await make_product(cache, category=coats, title="Scarf", subtitle="Silk", publish=False),
+    ]
+    await Favorite.create(user=customer, product_id=made[0].id)
+    product_type = build_schema(settings)._schema.type_map["Product"]
+
+    for name, field in product_type.fields.items():
+        named = get_named_type(field.type)
+        selection = name if is_leaf_type(named) else f"{name} {{ {_every_field(named, 3)} }}"
+        listing_page = await staff_api.execute(
+            f"{{ products(first: 10, sort: NEWEST) {{ edges {{ node {{ {selection} }} }} }} }}"
+        )
+        for product, edge in zip(reversed(made), listing_page["products"]["edges"], strict=True):
+            page = await staff_api.execute(
+                f"query ($id: ID!) {{ product(id: $id) {{ {selection} }} }}",
+                {"id": gid("Product", product.id)},
+            )
+            assert edge["node"] == page["product"], name
+
+
+async def test_a_listing_reads_only_the_columns_of_its_fields(staff_api, cache, coats):
+    await make_product(cache, category=coats)
+
+    with capture_queries() as log:
+        await staff_api.execute("{ products(first: 5) { edges { node { title } } } }")
+    with capture_queries() as fragments:
+        await staff_api.execute(
+            "{ products(first: 5) { nodes { ...card } } } fragment card on Product { coverImage }"
+        )
+
+    [columns, card] = [
+        s.split(" FROM product", 1)[0]
+        for s in [*log.statements, *fragments.statements]
+        if "FROM product" in s
+    ]
+    assert columns == "SELECT id, title, sales_count"  # id and sales: the cursor
+    assert card == "SELECT id, sales_count, images->>0 AS cover_image"  # not every image
 
 
 async def test_first_over_100_is_refused_with_its_field(api):

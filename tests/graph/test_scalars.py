@@ -36,6 +36,10 @@ def test_money_is_two_places_rounded_half_up(amount):
 
     assert money.amount == _rounded(amount)
     assert money.currency == "CNY"
+    # A decimal's own text (a listing row's prices) gives the same money.
+    assert Money.of_decimal_text(str(Decimal(amount)), "USD") == Money(
+        amount=_rounded(amount), currency="USD"
+    )
 
 
 @pytest.mark.parametrize(
@@ -51,3 +55,23 @@ def test_money_is_two_places_rounded_half_up(amount):
 )
 def test_datetimes_are_utc_with_a_z(value, text):
     assert _serialize_datetime(value) == text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(1, 1, 1, tzinfo=UTC),
+        datetime(999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2026, 11, 23, 8, 0, 0, 1, tzinfo=UTC),
+        datetime(2026, 11, 23, 8, 0, 0, 100000, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+    ],
+)
+def test_datetimes_read_as_isoformat_would_write_them(value):
+    class Moment(datetime):  # a subclass takes another path to the same text
+        pass
+
+    subclassed = Moment.fromisoformat(value.isoformat())
+
+    assert _serialize_datetime(value) == value.isoformat().replace("+00:00", "Z")
+    assert _serialize_datetime(subclassed) == _serialize_datetime(value)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import orjson
 import pytest
 
+from models import Product
 from resolvers.catalog import service, text
-from resolvers.catalog.data import ProductData
+from resolvers.catalog.data import LISTING_FIELDS, ProductData
 from tests.support.catalog import cache_of, make_category, make_product
 
 
@@ -119,3 +120,36 @@ async def test_concurrent_reads_and_a_price_change_never_leave_a_stale_detail(st
 
     after = [await read() for _ in range(3)]
     assert {p.min_price for p in after if p} == {Decimal("80.00")}
+
+
+async def test_a_listed_product_reads_like_the_snapshot_of_its_row(state):
+    """Listing rows convert each column when it is read (listing.ListedProduct): every
+    attribute must be what the model's snapshot holds, decimals with their scale."""
+    coats = await make_category("Coats")
+    made = await make_product(
+        cache_of(state), category=coats, colours=["red", "navy"], sizes=["S", "M"], price="12.50"
+    )
+    await Product.filter(id=made.id).update(rating_count=3, rating_sum=13, rating_avg="4.33")
+
+    page = await service.list_products(
+        cache=cache_of(state), query=service.ProductQuery(first=5), staff=True
+    )
+
+    (listed,) = page.rows
+    expected = ProductData.from_model(await Product.get(id=made.id), with_description=False)
+    for name in [*LISTING_FIELDS, "cover_image", "min_price_text", "max_price_text"]:
+        assert getattr(listed, name) == getattr(expected, name), name
+    assert listed.rating_avg_text == expected.rating_avg_text == "4.33"
+    assert [str(listed.min_price), str(listed.max_price), str(listed.rating_avg)] == [
+        "12.50",
+        "12.50",
+        "4.33",
+    ]
+    assert listed.spec_groups == [
+        {"name": "Colour", "values": ["red", "navy"]},
+        {"name": "Size", "values": ["S", "M"]},
+    ]
+    assert listed.is_visible_to_shoppers
+    assert (listed.description_html, listed.skus) == (None, None)  # loaded on demand
+    assert listed.snapshot() == expected
+    assert listed.to_json() == expected.to_json()
