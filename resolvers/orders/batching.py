@@ -220,23 +220,21 @@ def _fits(checkout: checkout_rules.Checkout) -> bool:
 
 def _take(
     checkout: checkout_rules.Checkout, balance: dict[int, int]
-) -> list[tuple[int, int, int]] | list[Shortage]:
+) -> tuple[list[tuple[int, int, int]], list[Shortage]]:
     """The stock `checkout` takes, against `balance` (the locked stock less what the batch
-    took so far): (SKU id, quantity, balance after) per SKU, or every Shortage."""
+    took so far): (SKU id, quantity, balance after) per SKU in id order, and every Shortage
+    (the order takes nothing if there is one)."""
     wanted: dict[int, int] = {}
     for line in checkout.quote.lines:
         wanted[line.sku_id] = wanted.get(line.sku_id, 0) + line.quantity
-    short = [
-        Shortage(sku_id, quantity, balance.get(sku_id, 0))
-        for sku_id, quantity in sorted(wanted.items())
-        if balance.get(sku_id, 0) < quantity
-    ]
-    if short:
-        return short
-    return [
-        (sku_id, quantity, balance[sku_id] - quantity)
-        for sku_id, quantity in sorted(wanted.items())
-    ]
+    takes, short = [], []
+    for sku_id, quantity in sorted(wanted.items()):
+        have = balance.get(sku_id, 0)
+        if have < quantity:
+            short.append(Shortage(sku_id, quantity, have))
+        else:
+            takes.append((sku_id, quantity, have - quantity))
+    return takes, short
 
 
 class OrderWriter:
@@ -283,9 +281,6 @@ class OrderWriter:
             self._tasks.append(loop.create_task(self._run(), context=context))
         # Shielded: a cancelled request stops waiting, its batch goes on.
         return await asyncio.shield(future)
-
-    def owns(self, task: asyncio.Task | None) -> bool:
-        return task in self._tasks
 
     async def drain(self) -> None:
         """Wait until every request handed over so far is answered."""
@@ -374,17 +369,17 @@ class OrderWriter:
             )
             self.statements += 1
             balance = dict(locked)
-            for job, rows in zip(batch, read, strict=True):
-                if rows.existing_order_id is not None:
-                    outcomes.append((job, Existing(rows.existing_order_id)))
+            for job, found in zip(batch, read, strict=True):
+                if found.existing_order_id is not None:
+                    outcomes.append((job, Existing(found.existing_order_id)))
                     continue
                 # Priced against what is left for it: the checkout's own stock check then
                 # names every line the batch-mates before it left short.
                 prefetched = dataclasses.replace(
-                    rows.prefetched,
+                    found.prefetched,
                     lines=[
                         (line_id, quantity, dataclasses.replace(sku, stock=balance[sku.id]))
-                        for line_id, quantity, sku in rows.prefetched.lines
+                        for line_id, quantity, sku in found.prefetched.lines
                     ],
                 )
                 try:
@@ -395,14 +390,15 @@ class OrderWriter:
                 if not _fits(checkout):
                     singles.append(job)
                     continue
-                if rows.other_unpaid >= cap:
+                if found.other_unpaid >= cap:
                     outcomes.append((job, _too_many_unpaid(cap)))
                     continue
-                takes = _take(checkout, balance)
-                if takes and isinstance(takes[0], Shortage):
-                    outcomes.append((job, _shortage_errors(checkout, takes)))  # type: ignore[arg-type]
+                # The checkout checked the same balances; this guards what is written.
+                takes, short = _take(checkout, balance)
+                if short:
+                    outcomes.append((job, _shortage_errors(checkout, short)))
                     continue
-                for sku_id, _, after in takes:  # type: ignore[misc]
+                for sku_id, _, after in takes:
                     balance[sku_id] = after
                 columns = job.priced.columns(checkout)
                 order, payload = placing.new_order(columns, now=job.priced.now)
@@ -414,16 +410,14 @@ class OrderWriter:
                         columns=columns,
                         lines=job.priced.line_columns(checkout),
                         cart_line_ids=checkout.cart_line_ids,
-                        takes=takes,  # type: ignore[arg-type]
+                        takes=takes,
                     )
                 )
             events: list[OutboxEvent] = []
             if accepted:
-                rows = await conn.execute_query_dict(
-                    _write_sql(), _values(accepted, locked=locked, cap=cap)
-                )
+                rows = await conn.execute_query_dict(_write_sql(), _values(accepted, cap=cap))
                 self.statements += 1
-                _check(rows, accepted, locked=locked, cap=cap)
+                _check(rows, accepted, cap=cap)
                 for plan, row in zip(accepted, rows, strict=True):
                     plan.order.id = row["order_id"]
                     events.append(
@@ -445,9 +439,7 @@ def _settle(future: asyncio.Future, outcome: object) -> None:
         future.set_result(outcome)
 
 
-def _check(
-    rows: list[dict[str, Any]], accepted: list[_Accepted], *, locked: dict[int, int], cap: int
-) -> None:
+def _check(rows: list[dict[str, Any]], accepted: list[_Accepted], *, cap: int) -> None:
     """Raise _StaleBatch (roll back) unless `_WRITE` did exactly what was decided."""
     if len(rows) != len(accepted):
         raise _StaleBatch("orders written")
@@ -463,7 +455,7 @@ def _check(
         raise _StaleBatch("unpaid orders")
 
 
-def _values(accepted: list[_Accepted], *, locked: dict[int, int], cap: int) -> list[Any]:
+def _values(accepted: list[_Accepted], *, cap: int) -> list[Any]:
     def column(name: str) -> list[Any]:
         return [plan.columns[name] for plan in accepted]
 
