@@ -169,9 +169,36 @@ async def create_order(
     return await place_one(priced)
 
 
+# A placement's read of the cart predates the shopper's lock when it had to wait for it
+# (one statement, one snapshot): another placement of the shopper may have emptied the
+# lines meanwhile. Its write then deletes fewer lines than it read; it rolls back and
+# starts again, and reads them gone.
+_CART_ATTEMPTS = 3
+
+
+class _CartChanged(Exception):
+    pass
+
+
 async def place_one(priced: Pricing) -> Order:
     """One placement in its own transaction (see module doc); also what the batch writer
     falls back to (resolvers/orders/batching.py)."""
+    for _ in range(_CART_ATTEMPTS - 1):
+        try:
+            return await _place_one(priced)
+        except _CartChanged:
+            continue
+    try:
+        return await _place_one(priced)
+    except _CartChanged:
+        raise DomainError(
+            OrderErrorCode.INVALID,
+            "The cart changed while the order was placed; review it and try again",
+            field=["lineIds"],
+        ) from None
+
+
+async def _place_one(priced: Pricing) -> Order:
     state, user_id, request, hold = priced.state, priced.user_id, priced.request, priced.hold
     key, fingerprint, now = priced.key, priced.fingerprint, priced.now
     held = hold.held_stock if hold is not None else {}
@@ -448,6 +475,8 @@ async def _write_postgres(
         unpaid_cap=cap,
         part=part,
     )
+    if placed.cart_lines_emptied != len(checkout.cart_line_ids):
+        raise _CartChanged
     if placed.order.total > 0 and placed.other_unpaid >= cap:
         raise _too_many_unpaid(cap)
     if placed.shortages:
