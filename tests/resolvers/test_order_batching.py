@@ -202,3 +202,40 @@ async def test_a_shopper_at_the_unpaid_cap_is_refused_in_a_batch(shop, make_user
     assert [code for code, _, _ in outcomes[0]] == ["TOO_MANY_UNPAID_ORDERS"]
     assert isinstance(outcomes[1], Order)
     assert (await Sku.get(id=sku.id)).stock == 100 - state.settings.order_max_unpaid_per_user - 1
+
+
+async def test_an_unpaid_order_the_read_missed_rolls_the_batch_back(
+    shop, make_user, state, writer, monkeypatch
+):
+    # Given a shopper at the unpaid-order cap whose count the batch's read missed (as when
+    # another process placed their last order after the read's snapshot), and another
+    sku = await shop.sku(stock=100)
+    at_cap, other = await _shoppers(shop, make_user, 2)
+    cap = state.settings.order_max_unpaid_per_user
+    writer.window_seconds = 0
+    for _ in range(cap):
+        await shop.order(at_cap, (sku, 1))
+    writer.window_seconds = 0.3
+    read = checkout_rules.prefetch_batch
+
+    async def read_missing_their_orders(conn, requests, **kw):
+        rows, stock = await read(conn, requests, **kw)
+        for (user_id, _, _), found in zip(requests, rows, strict=True):
+            if user_id == at_cap.id:
+                found.other_unpaid = 0
+        return rows, stock
+
+    monkeypatch.setattr(checkout_rules, "prefetch_batch", read_missing_their_orders)
+    rolled_back = writer.rolled_back
+
+    # When both place an order at once
+    outcomes = await asyncio.gather(
+        _outcome(state, at_cap, _buy((sku, 1))), _outcome(state, other, _buy((sku, 1)))
+    )
+
+    # Then the write's own count caught it: the batch was placed one by one, and the cap held
+    assert writer.rolled_back == rolled_back + 1
+    assert [code for code, _, _ in outcomes[0]] == ["TOO_MANY_UNPAID_ORDERS"]
+    assert isinstance(outcomes[1], Order)
+    assert await Order.filter(user_id=at_cap.id).count() == cap
+    assert (await Sku.get(id=sku.id)).stock == 100 - cap - 1
