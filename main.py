@@ -53,6 +53,8 @@ from resolvers.core.redis import create_broadcast, create_redis
 from resolvers.core.state import AppState
 from resolvers.core.worker import run_jobs
 from resolvers.jobs import JOBS
+from resolvers.orders.batching import OrderWriter
+from resolvers.orders.service import place_one
 from resolvers.payments.providers.registry import PaymentProviders
 from resolvers.payments.service import install_close_gates
 from resolvers.seed import load_demo_data
@@ -91,6 +93,7 @@ def create_state(settings: Settings) -> AppState:
     state.payments = PaymentProviders.from_settings(settings)
     state.flash_sales = FlashSaleGate(state.redis, state.keys, state.scripts, settings)
     state.flash_orders = FlashOrderWriter(state, single=record_single)
+    state.order_writer = OrderWriter(state, single=place_one)
     return state
 
 

@@ -25,6 +25,7 @@ from settings import Settings
 if TYPE_CHECKING:
     from resolvers.campaigns.batch_writer import FlashOrderWriter
     from resolvers.campaigns.gate import FlashSaleGate
+    from resolvers.orders.batching import OrderWriter
     from resolvers.payments.providers.registry import PaymentProviders
 
 
@@ -44,6 +45,8 @@ class AppState:
     flash_sales: FlashSaleGate = field(init=False)
     # PostgreSQL: granted flash sale purchases written in batches; None writes each alone.
     flash_orders: FlashOrderWriter | None = field(init=False, default=None)
+    # PostgreSQL: ordinary EXPRESS orders placed in batches; None places each alone.
+    order_writer: OrderWriter | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         # SM4 known-answer test first: a process that cannot protect personal data at rest
@@ -61,6 +64,9 @@ class AppState:
         if self.flash_orders is not None:
             # Purchases handed to it commit (their events queued) or go back to Redis.
             await self.flash_orders.drain()
+        if self.order_writer is not None:
+            # Requests handed to it are answered (their events queued).
+            await self.order_writer.drain()
         await self.events.flush()
         await self.payments.aclose()
         await self.flash_sales.drain()

@@ -386,6 +386,127 @@ async def prefetch_many(
     ]
 
 
+# `_PREFETCH` for a batch of EXPRESS requests, one per shopper (resolvers/orders/batching.py):
+# every shopper locked in id order, then, gated on those locks (the one-time filter), every
+# SKU the batch wants locked in id order, the lock order of every placement (shopper, then
+# SKUs), so a batch never deadlocks with another or with a single placement. A locked SKU's
+# stock is its latest committed value. Per request: its lines (buy-now SKUs or cart lines,
+# newest first), its address, the order its key already made, its shopper's unpaid orders.
+_PREFETCH_BATCH = """
+WITH req AS (
+    SELECT * FROM unnest($1::bigint[], $2::bool[], $3::bigint[], $4::text[])
+        WITH ORDINALITY AS q(user_id, whole_cart, address_id, idempotency_key, n)
+), shopper AS MATERIALIZED (
+    SELECT id FROM "user" WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE
+), chosen AS (
+    SELECT * FROM unnest($7::bigint[], $8::bigint[]) AS x(n, line_id)
+), wanted AS MATERIALIZED (
+    SELECT i.n, NULL::bigint AS line_id, 0 AS quantity, i.sku_id
+    FROM unnest($5::bigint[], $6::bigint[]) AS i(n, sku_id)
+    UNION ALL
+    SELECT q.n, c.id, c.quantity, c.sku_id FROM req q JOIN cart_line c ON c.user_id = q.user_id
+    WHERE (q.whole_cart AND c.selected)
+        OR c.id IN (SELECT x.line_id FROM chosen x WHERE x.n = q.n)
+), sku_locked AS MATERIALIZED (
+    SELECT s.id, s.stock FROM sku s
+    WHERE s.id IN (SELECT sku_id FROM wanted) AND (SELECT count(*) FROM shopper) > 0
+    ORDER BY s.id
+    FOR NO KEY UPDATE
+)
+SELECT q.n, (SELECT count(*) FROM sku_locked) AS skus_locked, e.id AS existing_id,
+    (SELECT count(*) FROM (
+        SELECT 1 FROM "order" o WHERE o.user_id = q.user_id AND o.status = $9 LIMIT $10
+    ) AS unpaid) AS other_unpaid,
+    w.line_id, w.quantity, k.stock AS locked_stock, {sku_columns}, {address}
+FROM req q
+LEFT JOIN (
+    wanted w JOIN sku s ON s.id = w.sku_id JOIN product p ON p.id = s.product_id
+    JOIN sku_locked k ON k.id = w.sku_id
+) ON w.n = q.n
+LEFT JOIN LATERAL (
+    SELECT * FROM address
+    WHERE user_id = q.user_id AND (id = q.address_id OR (q.address_id IS NULL AND is_default))
+    ORDER BY id DESC LIMIT 1
+) a ON true
+LEFT JOIN "order" e ON e.user_id = q.user_id AND e.idempotency_key = q.idempotency_key
+ORDER BY q.n, w.line_id DESC NULLS LAST
+"""
+
+
+@functools.cache
+def _prefetch_batch_sql() -> str:
+    return _PREFETCH_BATCH.format(sku_columns=_SKU_COLUMNS, address=_columns("a", Address))
+
+
+@dataclass(slots=True)
+class BatchRows:
+    """What `prefetch_batch` read for one request."""
+
+    prefetched: Prefetched
+    # The order this shopper's idempotency key already made, if any.
+    existing_order_id: int | None
+    # The shopper's unpaid orders (counted up to the cap).
+    other_unpaid: int
+
+
+async def prefetch_batch(
+    conn: BaseDBAsyncClient,
+    requests: Sequence[tuple[int, str, CheckoutRequest]],
+    *,
+    unpaid_status: str,
+    unpaid_cap: int,
+) -> tuple[list[BatchRows], dict[int, int]]:
+    """For (shopper, idempotency key, EXPRESS request) triples, one per shopper: lock the
+    shoppers and the SKUs, read what each checkout needs (see `_PREFETCH_BATCH`). Returns
+    the rows per request, in order, and the locked SKUs' stock by id."""
+    item_n: list[int] = []
+    item_sku: list[int] = []
+    chosen_n: list[int] = []
+    chosen_line: list[int] = []
+    for n, (_, _, request) in enumerate(requests, start=1):
+        if request.delivery_method != DeliveryMethod.EXPRESS:
+            raise ValueError("prefetch_batch reads EXPRESS requests")
+        for item in request.items or ():
+            item_n.append(n)
+            item_sku.append(item.sku_id)
+        if request.items is None:
+            for line_id in request.line_ids or ():
+                chosen_n.append(n)
+                chosen_line.append(line_id)
+    rows = await conn.execute_query_dict(
+        _prefetch_batch_sql(),
+        [
+            [user_id for user_id, _, _ in requests],
+            [r.items is None and r.line_ids is None for _, _, r in requests],
+            [r.address_id for _, _, r in requests],
+            [key for _, key, _ in requests],
+            item_n,
+            item_sku,
+            chosen_n,
+            chosen_line,
+            unpaid_status,
+            unpaid_cap,
+        ],
+    )
+    read: list[BatchRows] = []
+    stock: dict[int, int] = {}
+    for row in rows:
+        if len(read) < row["n"]:
+            read.append(
+                BatchRows(
+                    prefetched=Prefetched(lines=[], address=_model("a", Address, row), store=None),
+                    existing_order_id=row["existing_id"],
+                    other_unpaid=row["other_unpaid"],
+                )
+            )
+        if row["sku_id"] is not None:
+            sku = SkuRow.from_record(row)
+            read[-1].prefetched.lines.append((row["line_id"], row["quantity"], sku))
+            stock[sku.id] = row["locked_stock"]
+    assert len(read) == len(requests)
+    return read, stock
+
+
 def _duplicates(request: CheckoutRequest) -> list[DomainError]:
     """The same SKU (or cart line) twice would add up past the per-line cap and count twice:
     each may appear once per order."""

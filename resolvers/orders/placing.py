@@ -15,7 +15,10 @@ latest version under the lock). The statement reports which lines it could not t
 what each row held; the caller then raises, and the rollback undoes everything, so an order
 short of one line writes nothing. The count of unpaid orders is read by this statement, which
 starts after the shopper's lock was granted, so it sees every placement committed before it
-(it cannot see its own insert: the caller adds one).
+(it cannot see its own insert: the caller adds one). It also reports how many cart lines it
+deleted: fewer than the checkout read means another placement of the shopper emptied them
+after that read (which came from a snapshot taken before the shopper's lock was granted),
+and the caller starts again.
 
 SQLite (the embedded default) keeps the ORM path in service.py; tests check both write the
 same rows.
@@ -85,6 +88,7 @@ WITH placed AS (
     RETURNING id
 ), emptied AS (
     DELETE FROM cart_line WHERE user_id = $2 AND id = ANY($41::bigint[])
+    RETURNING id
 ), sku_wanted AS (
     SELECT * FROM unnest($42::bigint[], $43::int[]) AS w(sku_id, quantity)
 ), sku_locked AS (
@@ -123,6 +127,7 @@ SELECT placed.id, announced.id AS event_id,
     ARRAY(SELECT sku_id FROM shelf_taken) AS shelf_taken,
     ARRAY(SELECT sku_id FROM shelf_locked) AS shelf_ids,
     ARRAY(SELECT quantity FROM shelf_locked) AS shelf_stock,
+    (SELECT count(*) FROM emptied) AS emptied,
     (SELECT count(*) FROM (
         SELECT 1 FROM "order" o WHERE o.user_id = $2 AND o.status = $3 LIMIT $47
     ) AS unpaid) AS other_unpaid{columns}
@@ -155,6 +160,9 @@ class Placed:
     other_unpaid: int
     # Lines the stock (central or the store's) could not cover; non-empty = roll back.
     shortages: list[Shortage]
+    # Cart lines deleted: fewer than the checkout's = another placement emptied them after
+    # the checkout read them (roll back).
+    cart_lines_emptied: int
 
 
 def _shortages(
@@ -276,7 +284,13 @@ async def place(
         part.on_row(order, row)
     shortages = _shortages(central, row["sku_taken"], row["sku_ids"], row["sku_stock"])
     shortages += _shortages(shelf, row["shelf_taken"], row["shelf_ids"], row["shelf_stock"])
-    return Placed(order=order, event=event, other_unpaid=row["other_unpaid"], shortages=shortages)
+    return Placed(
+        order=order,
+        event=event,
+        other_unpaid=row["other_unpaid"],
+        shortages=shortages,
+        cart_lines_emptied=row["emptied"],
+    )
 
 
 _NULL_COLUMNS = (

@@ -14,7 +14,10 @@ retry is answered anyway, by the unique constraint or, when its cart lines are a
 gone, by the look-up after a refused checkout.
 
 On PostgreSQL an order is BEGIN, two statements, COMMIT: one locks the shopper and reads
-what the checkout needs (checkout.prefetch), one writes everything (placing.py). SQLite,
+what the checkout needs (checkout.prefetch), one writes everything (placing.py). An ordinary
+EXPRESS order (the common case) shares that transaction with the others arriving within a
+few milliseconds: resolvers/orders/batching.py places a batch of them with two statements
+and one commit, each request still getting exactly its own order or errors. SQLite,
 the embedded default, writes through the ORM statement by statement; a test checks both
 leave the same rows.
 """
@@ -56,8 +59,8 @@ from resolvers.core.crypto import normalise_phone
 from resolvers.core.errors import DomainError, DomainErrors
 from resolvers.core.pagination import Page, SortKey, paginate
 from resolvers.core.state import AppState
+from resolvers.orders import batching, delivery, lifecycle, placing, pricing, shelves
 from resolvers.orders import checkout as checkout_rules
-from resolvers.orders import delivery, lifecycle, placing, pricing, shelves
 from resolvers.orders.checkout import Checkout, CheckoutRequest
 from resolvers.orders.errors import OrderErrorCode
 from resolvers.orders.lifecycle import Actor, OrderAction
@@ -149,6 +152,55 @@ async def create_order(
         now=now,
         hold=hold,
     )
+    writer = state.order_writer
+    if writer is not None and hold is None and batching.batchable(request) and sql.is_postgres():
+        try:
+            outcome = await writer.submit(priced)
+        except (DomainError, DomainErrors):
+            # As on the single path: a retry whose cart its first request already emptied
+            # is answered with that request's order, not with what its checkout lacks.
+            existing = await _by_key(user_id, key)
+            if existing is None:
+                raise
+            return _replay(existing, fingerprint)
+        if isinstance(outcome, batching.Existing):
+            return _replay(await Order.get(id=outcome.order_id), fingerprint)
+        return outcome
+    return await place_one(priced)
+
+
+# A placement's read of the cart predates the shopper's lock when it had to wait for it
+# (one statement, one snapshot): another placement of the shopper may have emptied the
+# lines meanwhile. Its write then deletes fewer lines than it read; it rolls back and
+# starts again, and reads them gone.
+_CART_ATTEMPTS = 3
+
+
+class _CartChanged(Exception):
+    pass
+
+
+async def place_one(priced: Pricing) -> Order:
+    """One placement in its own transaction (see module doc); also what the batch writer
+    falls back to (resolvers/orders/batching.py)."""
+    for _ in range(_CART_ATTEMPTS - 1):
+        try:
+            return await _place_one(priced)
+        except _CartChanged:
+            continue
+    try:
+        return await _place_one(priced)
+    except _CartChanged:
+        raise DomainError(
+            OrderErrorCode.INVALID,
+            "The cart changed while the order was placed; review it and try again",
+            field=["lineIds"],
+        ) from None
+
+
+async def _place_one(priced: Pricing) -> Order:
+    state, user_id, request, hold = priced.state, priced.user_id, priced.request, priced.hold
+    key, fingerprint, now = priced.key, priced.fingerprint, priced.now
     held = hold.held_stock if hold is not None else {}
     cap = state.settings.order_max_unpaid_per_user
     try:
@@ -214,26 +266,30 @@ class Pricing:
         made: a duplicate that arrives while the first request commits finds the cart
         already emptied by it, and the answer is that order, not "nothing to check out"."""
         try:
-            checkout = await checkout_rules.build_checkout(
-                settings=self.state.settings,
-                user_id=self.user_id,
-                request=self.request,
-                now=self.now,
-                hold=self.hold,
-                prefetched=prefetched,
-            )
-            quote = checkout.quote
-            if not checkout_rules.totals_match(self.expected_total, quote):
-                raise DomainError(
-                    OrderErrorCode.TOTAL_CHANGED,
-                    f"The total is now {pricing.money(quote.total)}; review the order again",
-                    field=["expectedTotal"],
-                )
+            return await self.priced(prefetched)
         except (DomainError, DomainErrors):
             existing = await _by_key(self.user_id, self.key)
             if existing is not None:
                 return _replay(existing, self.fingerprint)
             raise
+
+    async def priced(self, prefetched: checkout_rules.Prefetched | None) -> Checkout:
+        """The priced checkout; raises DomainError(s) when it cannot be placed."""
+        checkout = await checkout_rules.build_checkout(
+            settings=self.state.settings,
+            user_id=self.user_id,
+            request=self.request,
+            now=self.now,
+            hold=self.hold,
+            prefetched=prefetched,
+        )
+        quote = checkout.quote
+        if not checkout_rules.totals_match(self.expected_total, quote):
+            raise DomainError(
+                OrderErrorCode.TOTAL_CHANGED,
+                f"The total is now {pricing.money(quote.total)}; review the order again",
+                field=["expectedTotal"],
+            )
         return checkout
 
     def columns(self, checkout: Checkout) -> dict[str, object]:
@@ -419,6 +475,8 @@ async def _write_postgres(
         unpaid_cap=cap,
         part=part,
     )
+    if placed.cart_lines_emptied != len(checkout.cart_line_ids):
+        raise _CartChanged
     if placed.order.total > 0 and placed.other_unpaid >= cap:
         raise _too_many_unpaid(cap)
     if placed.shortages:
@@ -501,6 +559,10 @@ async def _take_stock(order: Order, checkout: Checkout, *, held: dict[int, int])
             )
     except stock.InsufficientStock as exc:
         raise _shortage_errors(checkout, exc.shortages) from exc
+
+
+def shortage_errors(checkout: Checkout, shortages: list[stock.Shortage]) -> DomainErrors:
+    return _shortage_errors(checkout, shortages)
 
 
 def _shortage_errors(checkout: Checkout, shortages: list[stock.Shortage]) -> DomainErrors:

@@ -10,7 +10,7 @@ from uuid import uuid4
 import orjson
 import pytest
 
-from models import DeliveryMethod, Order, ProductStatus, Store
+from models import DeliveryMethod, Order, ProductStatus, Sku, Store
 from resolvers.core.errors import DomainError, DomainErrors
 from resolvers.orders import checkout as checkout_rules
 from resolvers.orders import service as orders
@@ -155,3 +155,39 @@ async def test_an_address_chosen_by_id_is_the_one_snapshotted(shop, customer, st
     assert phone == "13800000002"
     stored = await Order.get(id=order.id)
     assert stored.recipient_phone_encrypted == order.recipient_phone_encrypted
+
+
+@pytest.mark.parametrize("batched", [False, True], ids=["single", "batched"])
+async def test_one_cart_placed_twice_at_once_makes_one_order(
+    shop, customer, state, monkeypatch, batched
+):
+    # Given a shopper whose cart holds one line, placed twice at once under two keys (the
+    # second placement waits for the shopper's lock, holding a read of the cart from before
+    # the first one emptied it)
+    if not batched:
+        monkeypatch.setattr(state, "order_writer", None)
+    await shop.address(customer)
+    every = CheckoutRequest(delivery_method=DeliveryMethod.EXPRESS)
+
+    async def place() -> object:
+        try:
+            return await orders.create_order(
+                state=state, user_id=customer.id, request=every, idempotency_key=uuid4().hex
+            )
+        except (DomainError, DomainErrors) as exc:
+            return _codes(exc)
+
+    for _ in range(4):
+        sku = await shop.sku(stock=10)
+        await shop.cart(customer, (sku, 1))
+
+        outcomes = await asyncio.gather(place(), place())
+
+        # Then one of them is the order and the other finds the cart empty
+        placed = [o for o in outcomes if isinstance(o, Order)]
+        assert len(placed) == 1, outcomes
+        assert [o for o in outcomes if not isinstance(o, Order)] == [
+            [("NOTHING_TO_CHECK_OUT", ["lineIds"])]
+        ]
+        assert (await Sku.get(id=sku.id)).stock == 9
+    assert await Order.filter(user_id=customer.id).count() == 4
