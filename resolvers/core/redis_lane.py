@@ -176,6 +176,27 @@ class RedisLane:
         protocol.send(hiredis.pack_command(command), waiter, loop.time() + self.reply_timeout)
         return await waiter
 
+    async def execute_many(self, commands: Sequence[Sequence[Any]]) -> list[Any]:
+        """Several commands back to back, in order (not atomic); their replies, or the
+        first error after every reply has arrived."""
+        loop = asyncio.get_running_loop()
+        protocol = self._protocol
+        if protocol is None or protocol.lost or self._loop is not loop:
+            protocol = await self._connect(loop)
+            if protocol.lost:
+                raise ConnectionError("Connection to Redis lost")
+        deadline = loop.time() + self.reply_timeout
+        waiters = []
+        for command in commands:
+            waiter = loop.create_future()
+            protocol.send(hiredis.pack_command(tuple(command)), waiter, deadline)
+            waiters.append(waiter)
+        replies = await asyncio.gather(*waiters, return_exceptions=True)
+        for reply in replies:
+            if isinstance(reply, BaseException):
+                raise reply
+        return replies
+
     async def _connect(self, loop: asyncio.AbstractEventLoop) -> _Protocol:
         if self._connecting is None or self._loop is not loop:
             self._drop()
