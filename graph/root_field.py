@@ -14,7 +14,9 @@ fragment at the root, not introspection) whose selection compiles to a reader
 (graph/execution.py). A planned operation runs as:
 
 1. variables and arguments coerced by graphql-core's own `get_variable_values` and
-   `get_argument_values` (on any error, nothing has run: the standard path reports it);
+   `get_argument_values` (on any error, nothing has run: the standard path reports it),
+   or, when the operation's inputs are plain scalars, by the plan's compiled coercion
+   (graph/root_inputs.py), which answers the same or hands over to graphql-core;
 2. the field's resolve function, i.e. Strawberry's wrapper (argument conversion,
    permission classes, field extensions, exception handlers: all as usual), with the
    resolve info the executor class itself builds. When the field has no extension
@@ -65,6 +67,7 @@ from strawberry.types.enum import StrawberryEnumDefinition
 from strawberry.types.field import StrawberryField
 
 from graph.execution import Reader, value_reader
+from graph.root_inputs import RootInputs
 
 # (field node, raised?, the resolver's value or exception) for the standard path to replay.
 _REPLAY: ContextVar[tuple[FieldNode, bool, Any] | None] = ContextVar(
@@ -198,6 +201,7 @@ class RootFieldPlan:
         "direct",
         "field_def",
         "fragments",
+        "inputs",
         "key",
         "node",
         "operation",
@@ -216,8 +220,10 @@ class RootFieldPlan:
         parent_type: GraphQLObjectType,
         read: Reader,
         direct: DirectCall | None,
+        inputs: RootInputs | None = None,
     ) -> None:
         self.direct = direct
+        self.inputs = inputs
         self.operation = operation
         self.node = node
         self.field_def = field_def
@@ -263,6 +269,7 @@ def make_plan(
         parent_type=root,
         read=read,
         direct=direct_call(field_def, strawberry_schema),
+        inputs=RootInputs.compile(schema, operation.variable_definitions or (), field_def, node),
     )
 
 
@@ -301,15 +308,19 @@ async def execute_root_field(
     standard: Callable[[], Awaitable[ExecutionResult]],
 ) -> ExecutionResult:
     """The operation's result: by the plan, or by `standard()` (graphql-core's execute)."""
-    definitions = plan.operation.variable_definitions or ()
-    coerced = get_variable_values(schema, definitions, variable_values or {})
-    if isinstance(coerced, list):
-        return await standard()  # it reports the variables' errors
     field_def = plan.field_def
-    try:
-        args = get_argument_values(field_def, plan.node, coerced)
-    except Exception:
-        return await standard()  # it reports the arguments' errors
+    inputs = plan.inputs.coerce(variable_values) if plan.inputs is not None else None
+    if inputs is not None:
+        coerced, args = inputs
+    else:
+        definitions = plan.operation.variable_definitions or ()
+        coerced = get_variable_values(schema, definitions, variable_values or {})
+        if isinstance(coerced, list):
+            return await standard()  # it reports the variables' errors
+        try:
+            args = get_argument_values(field_def, plan.node, coerced)
+        except Exception:
+            return await standard()  # it reports the arguments' errors
     # The resolve info exactly as the executor class builds it, from the attributes its
     # `build_resolve_info` reads.
     executor = SimpleNamespace(

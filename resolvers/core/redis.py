@@ -11,6 +11,7 @@ from __future__ import annotations
 from redis.asyncio import BlockingConnectionPool, Redis
 
 from resolvers.core.pubsub import FanoutBroadcast, MemoryPubSubBackend, RedisPubSubBackend
+from resolvers.core.redis_lane import RedisLane
 from settings import Settings
 
 POOL_WAIT_SECONDS = 5.0
@@ -41,5 +42,6 @@ def create_broadcast(settings: Settings, redis: Redis) -> FanoutBroadcast:
             redis,
             subscribe_timeout=settings.realtime_subscribe_timeout_seconds,
             ping_interval=settings.realtime_ping_interval_seconds,
+            lane=RedisLane.from_url(settings.redis_url),
         )
     return FanoutBroadcast(backend, queue_size=settings.realtime_queue_size)

@@ -45,25 +45,44 @@ def _error(reply: hiredis.ReplyError) -> ResponseError:
 class _Protocol(asyncio.Protocol):
     def __init__(self) -> None:
         self.transport: asyncio.Transport | None = None
-        self.waiters: deque[asyncio.Future[Any]] = deque()
+        # (waiter, deadline on the loop's clock), in the order the commands were sent.
+        self.waiters: deque[tuple[asyncio.Future[Any], float]] = deque()
         self.pending: list[bytes] = []  # packed commands of this loop turn, not yet written
         self.reader = hiredis.Reader(encoding="utf-8")
         self.lost = False
+        # One timer per connection instead of a timeout per command (asyncio.timeout cost
+        # ~3 us a command): Redis answers in order, so the oldest unanswered command is the
+        # one to watch.
+        self.watchdog: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
 
-    def send(self, packed: bytes, waiter: asyncio.Future[Any]) -> None:
-        self.waiters.append(waiter)
+    def send(self, packed: bytes, waiter: asyncio.Future[Any], deadline: float) -> None:
+        self.waiters.append((waiter, deadline))
         self.pending.append(packed)
         if len(self.pending) == 1:
             # Every command of this loop turn leaves in one write.
             waiter.get_loop().call_soon(self.flush)
+        if self.watchdog is None:
+            self.watchdog = waiter.get_loop().call_at(deadline, self.check_late)
 
     def flush(self) -> None:
         if self.pending and not self.lost and self.transport is not None:
             self.transport.write(b"".join(self.pending))
         self.pending.clear()
+
+    def check_late(self) -> None:
+        """A reply later than its deadline gives the connection up (REPLY_TIMEOUT_SECONDS)."""
+        self.watchdog = None
+        if self.lost or not self.waiters:
+            return
+        waiter, deadline = self.waiters[0]
+        loop = waiter.get_loop()
+        if loop.time() >= deadline:
+            self.abort(ConnectionError("Redis did not answer in time"))
+        else:
+            self.watchdog = loop.call_at(deadline, self.check_late)
 
     def data_received(self, data: bytes) -> None:
         self.reader.feed(data)
@@ -79,7 +98,7 @@ class _Protocol(asyncio.Protocol):
             if not waiters:
                 self.abort(ConnectionError("Redis sent a reply nobody asked for"))
                 return
-            waiter = waiters.popleft()
+            waiter = waiters.popleft()[0]
             if waiter.done():  # its caller was cancelled
                 continue
             if isinstance(reply, hiredis.ReplyError):
@@ -98,8 +117,11 @@ class _Protocol(asyncio.Protocol):
     def _fail(self, error: Exception) -> None:
         self.lost = True
         self.pending.clear()
+        if self.watchdog is not None:
+            self.watchdog.cancel()
+            self.watchdog = None
         while self.waiters:
-            waiter = self.waiters.popleft()
+            waiter = self.waiters.popleft()[0]
             if not waiter.done():
                 waiter.set_exception(error)
 
@@ -151,13 +173,29 @@ class RedisLane:
             if protocol.lost:
                 raise ConnectionError("Connection to Redis lost")
         waiter = loop.create_future()
-        protocol.send(hiredis.pack_command(command), waiter)
-        try:
-            async with asyncio.timeout(self.reply_timeout):
-                return await waiter
-        except TimeoutError:
-            protocol.abort(ConnectionError("Redis did not answer in time"))
-            raise ConnectionError(f"Redis did not answer within {self.reply_timeout:g} s") from None
+        protocol.send(hiredis.pack_command(command), waiter, loop.time() + self.reply_timeout)
+        return await waiter
+
+    async def execute_many(self, commands: Sequence[Sequence[Any]]) -> list[Any]:
+        """Several commands back to back, in order (not atomic); their replies, or the
+        first error after every reply has arrived."""
+        loop = asyncio.get_running_loop()
+        protocol = self._protocol
+        if protocol is None or protocol.lost or self._loop is not loop:
+            protocol = await self._connect(loop)
+            if protocol.lost:
+                raise ConnectionError("Connection to Redis lost")
+        deadline = loop.time() + self.reply_timeout
+        waiters = []
+        for command in commands:
+            waiter = loop.create_future()
+            protocol.send(hiredis.pack_command(tuple(command)), waiter, deadline)
+            waiters.append(waiter)
+        replies = await asyncio.gather(*waiters, return_exceptions=True)
+        for reply in replies:
+            if isinstance(reply, BaseException):
+                raise reply
+        return replies
 
     async def _connect(self, loop: asyncio.AbstractEventLoop) -> _Protocol:
         if self._connecting is None or self._loop is not loop:
@@ -184,7 +222,8 @@ class RedisLane:
         try:
             for command in self._handshake:
                 waiter = loop.create_future()
-                protocol.send(hiredis.pack_command(command), waiter)
+                deadline = loop.time() + self.reply_timeout
+                protocol.send(hiredis.pack_command(command), waiter, deadline)
                 await waiter
         except BaseException:
             protocol.abort(ConnectionError("Redis handshake failed"))

@@ -114,3 +114,40 @@ async def test_a_reply_that_never_comes_gives_the_connection_up(lane, settings):
 
     assert all(isinstance(r, ConnectionError) for r in done), done
     assert await lane.execute("ECHO", "again") == "again"  # on a new connection
+
+
+async def test_many_commands_run_in_order_and_an_error_is_raised_once_all_answered(
+    lane, other, settings
+):
+    key = f"{settings.redis_prefix}lane:many"
+    try:
+        assert await lane.execute_many([("SET", key, "1"), ("INCR", key), ("GET", key)]) == [
+            "OK",
+            2,
+            "2",
+        ]
+
+        with pytest.raises(ResponseError, match="not an integer"):
+            await lane.execute_many([("SET", key, "x"), ("INCR", key), ("SET", key, "after")])
+
+        assert await other.get(key) == "after"  # not atomic: what came after the error ran
+        assert await lane.execute("ECHO", "still in step") == "still in step"
+    finally:
+        await other.delete(key)
+
+
+async def test_events_are_published_through_a_lane(state, settings, other):
+    backend = state.broadcast.backend
+    channel = f"{settings.redis_prefix}lane:events"
+    listener = other.pubsub()
+    await listener.subscribe(channel)
+    await listener.get_message(timeout=1)  # the subscription's confirmation
+    try:
+        assert backend._lane is not None
+
+        await backend.publish_many([(channel, "one"), (channel, "two")])
+
+        got = [await listener.get_message(timeout=2) for _ in range(2)]
+        assert [m["data"] for m in got] == ["one", "two"]
+    finally:
+        await listener.aclose()
