@@ -159,7 +159,7 @@ WITH r AS (
 )
 SELECT done.n, done.order_id, announced.id AS event_id,
     (SELECT count(*) FROM (
-        SELECT 1 FROM "order" o WHERE o.user_id = done.user_id AND o.status = $23 LIMIT $50
+        SELECT 1 FROM "order" o WHERE o.user_id = done.user_id AND o.status || '' = $23 LIMIT $50
     ) AS unpaid) AS other_unpaid,
     (SELECT count(*) FROM emptied) AS emptied,
     (SELECT count(*) FROM taken) AS taken

@@ -415,7 +415,7 @@ WITH req AS (
 )
 SELECT q.n, (SELECT count(*) FROM sku_locked) AS skus_locked, e.id AS existing_id,
     (SELECT count(*) FROM (
-        SELECT 1 FROM "order" o WHERE o.user_id = q.user_id AND o.status = $9 LIMIT $10
+        SELECT 1 FROM "order" o WHERE o.user_id = q.user_id AND o.status || '' = $9 LIMIT $10
     ) AS unpaid) AS other_unpaid,
     w.line_id, w.quantity, k.stock AS locked_stock, {sku_columns}, {address}
 FROM req q

@@ -58,6 +58,10 @@ ORDER_COLUMNS = """
     created_at, updated_at"""
 
 # Constant SQL only; every value is bound. `$n::type[]` arrays carry the lines.
+# The unpaid count compares `status || ''` so that no plan can answer it from an index led by
+# status (a plan chosen while the order table looked empty would walk every shop's unpaid
+# orders per placement); led by user_id it reads only this shopper's orders. The batched
+# writers (orders/batching.py, campaigns/batch_writer.py) and checkout.prefetch_batch do the same.
 _PLACE = """
 WITH placed AS (
     INSERT INTO "order" ({order_columns})
@@ -129,7 +133,7 @@ SELECT placed.id, announced.id AS event_id,
     ARRAY(SELECT quantity FROM shelf_locked) AS shelf_stock,
     (SELECT count(*) FROM emptied) AS emptied,
     (SELECT count(*) FROM (
-        SELECT 1 FROM "order" o WHERE o.user_id = $2 AND o.status = $3 LIMIT $47
+        SELECT 1 FROM "order" o WHERE o.user_id = $2 AND o.status || '' = $3 LIMIT $47
     ) AS unpaid) AS other_unpaid{columns}
 FROM placed, announced
 """
