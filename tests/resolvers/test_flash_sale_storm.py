@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -61,30 +62,36 @@ class Samples:
         assert all(0 <= held <= UNITS for held in self.held_in_db)
 
 
-async def _sample(
-    state: AppState, settings: Settings, sale_id: int, stop: asyncio.Event, samples: Samples
-) -> None:
-    """Its own connections: the storm's thousands of waiters queue on the app's pools."""
+def _sample(
+    state: AppState, settings: Settings, sale_id: int, stop: threading.Event, samples: Samples
+) -> asyncio.Future:
+    """Samples from a thread with its own event loop and connections: on the test's loop,
+    among the storm's thousands of tasks, a sampler got a turn only between their waves (as
+    few as three samples on a loaded machine). Stops once `stop` is set."""
     meta, units, _, _ = state.flash_sales.sale_keys(sale_id)
-    redis = Redis.from_url(settings.redis_url, decode_responses=True)
-    db = await asyncpg.connect(settings.database_url)
-    try:
-        while not stop.is_set():
-            pipe = redis.pipeline(transaction=True)
-            pipe.llen(units)
-            pipe.hmget(meta, "reserved", "sold")
-            stock, (reserved, sold) = await pipe.execute()
-            present = reserved is not None  # not while the keys are gone (the flush test)
-            samples.redis.append((stock, int(reserved), int(sold)) if present else None)
-            samples.held_in_db.append(
-                await db.fetchval(
-                    "SELECT count(*) FROM flash_sale_unit WHERE sale_id = $1", sale_id
+
+    async def sample() -> None:
+        redis = Redis.from_url(settings.redis_url, decode_responses=True)
+        db = await asyncpg.connect(settings.database_url)
+        try:
+            while not stop.is_set():
+                pipe = redis.pipeline(transaction=True)
+                pipe.llen(units)
+                pipe.hmget(meta, "reserved", "sold")
+                stock, (reserved, sold) = await pipe.execute()
+                present = reserved is not None  # not while the keys are gone (the flush test)
+                samples.redis.append((stock, int(reserved), int(sold)) if present else None)
+                samples.held_in_db.append(
+                    await db.fetchval(
+                        "SELECT count(*) FROM flash_sale_unit WHERE sale_id = $1", sale_id
+                    )
                 )
-            )
-            await asyncio.sleep(0.002)
-    finally:
-        await redis.aclose()
-        await db.close()
+                await asyncio.sleep(0.002)
+        finally:
+            await redis.aclose()
+            await db.close()
+
+    return asyncio.ensure_future(asyncio.to_thread(asyncio.run, sample()))
 
 
 def _plan(shoppers: list, seed: int) -> list[tuple[int, int, str]]:
@@ -182,8 +189,8 @@ async def test_ten_thousand_attempts_from_two_thousand_shoppers_sell_exactly_the
     shoppers = await make_shoppers(SHOPPERS)
     plan = _plan(shoppers, seed=6)
     delivery = await pickup()
-    samples, stop = Samples(), asyncio.Event()
-    sampler = asyncio.create_task(_sample(state, settings, sale.id, stop, samples))
+    samples, stop = Samples(), threading.Event()
+    sampler = _sample(state, settings, sale.id, stop, samples)
 
     # When 10,000 attempts arrive at once
     outcomes = await asyncio.gather(
@@ -212,8 +219,8 @@ async def test_a_storm_survives_redis_losing_the_sale_halfway(state, settings, m
     sale = await make_sale(state, sku=await make_sku(stock=UNITS), staff=staff, quantity=UNITS)
     plan = _plan(await make_shoppers(SHOPPERS), seed=7)
     delivery = await pickup()
-    samples, stop = Samples(), asyncio.Event()
-    sampler = asyncio.create_task(_sample(state, settings, sale.id, stop, samples))
+    samples, stop = Samples(), threading.Event()
+    sampler = _sample(state, settings, sale.id, stop, samples)
     # Its own connection, ready before the storm, so the flush is not queued behind it.
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     await redis.ping()
