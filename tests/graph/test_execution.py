@@ -68,6 +68,20 @@ class Item(relay.Node):
         return [None for _ in node_ids]
 
 
+@strawberry.type
+class Branch:
+    name: str
+    children: list[Branch]
+    parent: Branch | None
+
+
+def _tree(depth: int, parent: Branch | None = None) -> Branch:
+    branch = Branch(name=f"b{depth}", children=[], parent=parent)
+    if depth:
+        branch.children = [_tree(depth - 1, branch), _tree(depth - 1, branch)]
+    return branch
+
+
 def _item(**changes) -> Item:
     values = {
         "id": 7,
@@ -115,6 +129,10 @@ class Query:
         return _item(tags="abc")
 
     @strawberry.field
+    def tree(self) -> Branch:
+        return _tree(11)
+
+    @strawberry.field
     def odd_leaves(self) -> list[Item | None]:
         # Values the built-in scalars convert or refuse: never to be taken as they are.
         return [
@@ -135,7 +153,7 @@ def _schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
         )
 
     fast = make(LeafShortcutExecutor)
-    assert plan_fields(fast._schema) == 12  # Item: 10 plain fields, Price: 2
+    assert plan_fields(fast._schema) == 13  # Item: 10 plain fields, Price: 2, Branch: 1
     return fast, make(StrawberryGraphQLCoreExecutionContext)
 
 
@@ -152,6 +170,9 @@ DOCUMENTS = [
     "{ lookalike { name price { amount currency } } }",
     "{ notAList { name tags } }",
     "{ oddLeaves { name count score active at } }",
+    # deeper than the compiler writes inline (a function per object beyond that)
+    "{ tree { name " + "children { name " * 11 + "}" * 11 + " } }",
+    "{ tree { " + "children { " * 11 + "name " + "parent { " * 12 + "name" + " }" * 23 + " } }",
 ]
 
 
@@ -191,6 +212,11 @@ async def test_only_resolvers_and_the_unusual_take_the_standard_path(monkeypatch
     assert plain == ["Query.good", "Item.computed", "Item.computed"]
     # the null name gave up the short path for that field, which the standard path reported
     assert standard_calls == ["Query.nullName", "Item.name"]
+    standard_calls.clear()
+    for document in DOCUMENTS[-2:]:
+        await fast.execute(document)
+    # however deep, a plain selection is read in one go
+    assert standard_calls == ["Query.tree", "Query.tree"]
 
 
 def test_plain_fields_get_readers_and_resolvers_do_not():
