@@ -100,6 +100,14 @@ class GlobalIdCode:
 # The compiler's description of a reader, kept as the reader's attribute.
 CODE = "microstore_code"
 
+# A Strawberry class may keep, for some of its leaf fields, the very output the field's
+# scalar gives for its value, ready: `__graphql_output_texts__ = {"created_at":
+# "created_at_text"}` (Python names), each text a str (None for a None value). The
+# compiled readers of its selections take that text instead of the value and its
+# coercion; a text of any other type gives up (the standard path coerces the value). The
+# class vouches that the two always agree, and its tests prove it.
+OUTPUT_TEXTS = "__graphql_output_texts__"
+
 
 def _describe(reader: Reader, code: LeafCode | GlobalIdCode) -> Reader:
     setattr(reader, CODE, code)
@@ -388,10 +396,19 @@ class _Source:
         return reader
 
 
-def _emit_leaf(source: _Source, reader: Reader, owner: str, indent: int) -> str:
-    """Inline a leaf field's reader; the variable holding its value."""
+def _emit_leaf(
+    source: _Source, reader: Reader, owner: str, indent: int, origin: type | None = None
+) -> str:
+    """Inline a leaf field's reader; the variable holding its value. `origin`: the class
+    `owner` is an instance of."""
     code = getattr(reader, CODE, None)
     value = source.fresh("v")
+    texts = getattr(origin, OUTPUT_TEXTS, None) or {}
+    if isinstance(code, LeafCode) and code.attribute in texts:
+        source.emit(indent, f"{value} = {source.attribute(owner, texts[code.attribute])}")
+        other = f"type({value}) is not str"
+        source.give_up_if(indent, other if code.non_null else f"{value} is not None and {other}")
+        return value
     if isinstance(code, LeafCode):
         source.emit(indent, f"{value} = {source.attribute(owner, code.attribute)}")
         coerce = source.const(code.coerce, "coerce")
@@ -451,7 +468,7 @@ def _emit_field(
         reader = field_def.extensions.get(READER)
         if reader is None:
             raise _NotPlain
-        return _emit_leaf(source, reader, owner, indent)
+        return _emit_leaf(source, reader, owner, indent, _origin(parent))
     if not _is_plain_attribute(field_def):
         raise _NotPlain
     attribute = field_def.extensions[GraphQLCoreConverter.DEFINITION_BACKREF].python_name
@@ -558,8 +575,19 @@ def _compile_field(parent: GraphQLObjectType, node: FieldNode) -> Reader | None:
     """A reader of one field's complete value, or None when the field needs the standard path."""
     if node.selection_set is None and not node.arguments and not node.directives:
         field_def = parent.fields.get(node.name.value)
+        reader = field_def.extensions.get(READER) if field_def is not None else None
+        code = getattr(reader, CODE, None)
+        origin = _origin(parent)
+        if isinstance(code, LeafCode) and code.attribute in getattr(origin, OUTPUT_TEXTS, {}):
+
+            def emit_text(source: _Source, indent: int) -> str:
+                # The class vouches for its instances' texts only.
+                source.give_up_if(indent, f"not isinstance(value, {source.const(origin, 'type')})")
+                return _emit_leaf(source, reader, "value", indent, origin)
+
+            return _compile(f"read_{node.name.value}", emit_text)
         if node.name.value != "__typename":
-            return field_def.extensions.get(READER) if field_def is not None else None
+            return reader
     return _compile(
         f"read_{node.name.value}",
         lambda source, indent: _emit_field(source, parent, node, "value", indent, 0),

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from enum import Enum
 from operator import attrgetter
+from typing import ClassVar
 
 import strawberry
 from graphql import (
@@ -35,6 +36,7 @@ from resolvers.catalog.listing import ProductSort as _ProductSort
 from resolvers.catalog.reviews import FIRST_PAGE as REVIEWS_FIRST_PAGE
 from resolvers.catalog.reviews import author_name, check_review_page
 from resolvers.catalog.validation import all_combinations, spec_key
+from resolvers.core.times import utc_text
 
 CatalogErrorCode = strawberry.enum(_CatalogErrorCode, name="CatalogErrorCode")
 ProductStatus = strawberry.enum(
@@ -323,6 +325,15 @@ class Product(relay.Node):
     created_at: datetime
     _data: strawberry.Private[ProductData | ListedProduct]
 
+    # A listing writes a creation time per product: the snapshot keeps its API text ready
+    # (from the database, for a listing row), which the short path takes as it is
+    # (graph/execution.py OUTPUT_TEXTS). `created_at_text` is always `utc_text(created_at)`.
+    __graphql_output_texts__: ClassVar[dict[str, str]] = {"created_at": "created_at_text"}
+
+    @property
+    def created_at_text(self) -> str:
+        return utc_text(self.created_at)
+
     @classmethod
     def from_data(cls, data: ProductData | ListedProduct) -> Product:
         return _ProductView(data)
@@ -458,6 +469,7 @@ class _ProductView(Product):
     created_at = property(attrgetter("_data.created_at"))
 
     cover_image = property(attrgetter("_data.cover_image"))
+    created_at_text = property(attrgetter("_data.created_at_text"))  # type: ignore[assignment]
 
     @property
     def price(self) -> Money:  # type: ignore[override]
