@@ -401,6 +401,57 @@ def _statement(
     postgres: bool = True,
     columns: frozenset[str] | None = None,
 ) -> tuple[str, list[object]]:
+    if not terms and _unfiltered(query):
+        # Browsing without filters, keyword or cursor: the statement and its values
+        # depend on these alone, so each is built once.
+        status = query.status if staff else None
+        statement, values = _unfiltered_statement(
+            query.sort, size, status, staff=staff, postgres=postgres, columns=columns
+        )
+        return statement, list(values)
+    return _build_statement(
+        query, keys, terms, size, staff=staff, postgres=postgres, columns=columns
+    )
+
+
+def _unfiltered(query: ProductQuery) -> bool:
+    return (
+        query.after is None
+        and query.category_id is None
+        and query.min_price is None
+        and query.max_price is None
+        and not query.in_stock
+        and query.keyword is None
+    )
+
+
+@lru_cache(maxsize=256)
+def _unfiltered_statement(
+    sort: ProductSort,
+    size: int,
+    status: ProductStatus | None,
+    *,
+    staff: bool,
+    postgres: bool,
+    columns: frozenset[str] | None,
+) -> tuple[str, tuple[object, ...]]:
+    query = ProductQuery(first=size, sort=sort, status=status)
+    statement, values = _build_statement(
+        query, SORT_KEYS[sort], [], size, staff=staff, postgres=postgres, columns=columns
+    )
+    return statement, tuple(values)
+
+
+def _build_statement(
+    query: ProductQuery,
+    keys: list[SortKey],
+    terms: list[str],
+    size: int,
+    *,
+    staff: bool,
+    postgres: bool = True,
+    columns: frozenset[str] | None = None,
+) -> tuple[str, list[object]]:
     converted, _ = _columns(columns, query.sort, postgres)
     where = _Where(postgres=postgres)
     _filter(where, query, keys, staff=staff)

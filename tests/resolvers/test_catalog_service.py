@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import orjson
 import pytest
 
-from models import Product
+from models import Product, ProductStatus
 from resolvers.catalog import service, text
 from resolvers.catalog.data import LISTING_FIELDS, ProductData
 from resolvers.core.times import utc_text
@@ -189,3 +189,21 @@ async def test_a_listed_creation_time_is_the_text_the_api_writes(state, created_
         assert listed.created_at.tzinfo is UTC
     stored = ProductData.from_model(await Product.get(id=made.id))
     assert stored.created_at_text == utc_text(stored.created_at) == listed.created_at_text
+
+
+@pytest.mark.parametrize("sort", list(service.ProductSort))
+@pytest.mark.parametrize(
+    ("staff", "status"), [(False, None), (False, "OFF_SHELF"), (True, None), (True, "DRAFT")]
+)
+def test_an_unfiltered_page_reuses_the_statement_it_would_build(sort, staff, status):
+    from resolvers.catalog import listing
+
+    query = listing.ProductQuery(first=7, sort=sort, status=status and ProductStatus(status))
+    keys = listing.SORT_KEYS[sort]
+    for columns in (None, frozenset({"title", "created_at"})):
+        for postgres in (True, False):
+            options = {"staff": staff, "postgres": postgres, "columns": columns}
+            built = listing._build_statement(query, keys, [], 7, **options)
+
+            assert listing._statement(query, keys, [], 7, **options) == built
+            assert listing._statement(query, keys, [], 7, **options) == built  # cached
