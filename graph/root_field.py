@@ -347,7 +347,10 @@ async def execute_root_field(
             value = await value
     except Exception as exc:
         return await _replay(plan.node, True, exc, standard)
-    data = plan.read(value)
+    try:
+        data = plan.read(value)
+    except Exception:  # a coercion refused a value: the standard path reports it
+        data = Undefined
     if data is Undefined:
         return await _replay(plan.node, False, value, standard)
     return ExecutionResult(data={plan.key: data})

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-import orjson
 import strawberry
+
+from resolvers.core.times import utc_text
 
 DEFAULT_CURRENCY = "CNY"
 CENT = Decimal("0.01")
@@ -44,17 +45,8 @@ class Money:
         return cls.of(Decimal(text), currency)
 
 
-def _serialize_datetime(value: datetime) -> str:
-    tz = value.tzinfo
-    if tz is None:
-        value = value.replace(tzinfo=UTC)
-    elif tz is not UTC:  # the database's datetimes are in UTC already
-        value = value.astimezone(UTC)
-    if type(value) is datetime:
-        # The same RFC 3339 text as isoformat's (microseconds only when there are some),
-        # in a third of the time: a listing writes one or two per product.
-        return orjson.dumps(value, option=orjson.OPT_UTC_Z)[1:-1].decode()
-    return value.isoformat().replace("+00:00", "Z")  # a subclass, which orjson refuses
+# Written by one function for the scalar and for the texts some snapshots keep ready.
+_serialize_datetime = utc_text
 
 
 def _parse_datetime(value: object) -> datetime:

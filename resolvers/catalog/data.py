@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from models import Product, ProductStatus, Sku
+from resolvers.core.times import utc_text
 
 
 def _dumps_default(value: object) -> Any:
@@ -151,6 +152,10 @@ class ProductData:
     @property
     def rating_avg_text(self) -> str:
         return str(self.rating_avg)
+
+    @property
+    def created_at_text(self) -> str:
+        return utc_text(self.created_at)
 
     @classmethod
     def from_model(

@@ -85,7 +85,7 @@ class CatalogQueries:
             )
         except (DomainError, DomainErrors) as exc:
             raise bad_input(exc) from exc
-        return Connection.from_page(page, Product.from_data)
+        return Connection.from_page_nodes(page, Product.from_data_many(page.rows))
 
     @strawberry.field(
         description="The logged-in shopper's saved products, most recent first.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from enum import Enum
+from typing import ClassVar
 
 import pytest
 import strawberry
@@ -18,6 +19,7 @@ from graph.execution import READER, LeafShortcutExecutor, plan_fields
 from graph.scalars import SCALAR_OVERRIDES
 from graph.schema import build_schema
 from models import OrderStatus
+from resolvers.core.times import utc_text
 from tests.support.catalog import cache_of, make_category, make_product, make_reviews
 
 # --- a small schema with every awkward case ------------------------------------------------------
@@ -68,6 +70,42 @@ class Item(relay.Node):
         return [None for _ in node_ids]
 
 
+@strawberry.type
+class Branch:
+    name: str
+    children: list[Branch]
+    parent: Branch | None
+
+
+def _tree(depth: int, parent: Branch | None = None) -> Branch:
+    branch = Branch(name=f"b{depth}", children=[], parent=parent)
+    if depth:
+        branch.children = [_tree(depth - 1, branch), _tree(depth - 1, branch)]
+    return branch
+
+
+TEXTS_READ: list[datetime] = []
+
+
+@strawberry.type
+class Stamp:
+    """Keeps its time's API text ready (graph/execution.py OUTPUT_TEXTS)."""
+
+    at: datetime
+    __graphql_output_texts__: ClassVar[dict[str, str]] = {"at": "at_text"}
+
+    @property
+    def at_text(self) -> object:
+        TEXTS_READ.append(self.at)
+        return utc_text(self.at)
+
+
+class _OddStamp(Stamp):
+    @property
+    def at_text(self) -> object:
+        return 5  # not a text: the standard path writes the value instead
+
+
 def _item(**changes) -> Item:
     values = {
         "id": 7,
@@ -115,6 +153,24 @@ class Query:
         return _item(tags="abc")
 
     @strawberry.field
+    def stamps(self) -> list[Stamp]:
+        return [
+            Stamp(at=datetime(2026, 11, 23, 8, 0, tzinfo=UTC)),
+            Stamp(at=datetime(2026, 11, 23, 16, 0, 0, 5, tzinfo=timezone(timedelta(hours=8)))),
+        ]
+
+    @strawberry.field
+    def odd_stamps(self) -> list[Stamp]:
+        return [
+            Stamp(at=datetime(2026, 11, 23, 8, 0, tzinfo=UTC)),
+            _OddStamp(at=datetime(2026, 1, 1)),
+        ]
+
+    @strawberry.field
+    def tree(self) -> Branch:
+        return _tree(11)
+
+    @strawberry.field
     def odd_leaves(self) -> list[Item | None]:
         # Values the built-in scalars convert or refuse: never to be taken as they are.
         return [
@@ -135,7 +191,7 @@ def _schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
         )
 
     fast = make(LeafShortcutExecutor)
-    assert plan_fields(fast._schema) == 12  # Item: 10 plain fields, Price: 2
+    assert plan_fields(fast._schema) == 14  # Item: 10 plain fields, Price: 2, Branch, Stamp
     return fast, make(StrawberryGraphQLCoreExecutionContext)
 
 
@@ -152,6 +208,11 @@ DOCUMENTS = [
     "{ lookalike { name price { amount currency } } }",
     "{ notAList { name tags } }",
     "{ oddLeaves { name count score active at } }",
+    "{ stamps { at } }",
+    "{ oddStamps { at } }",
+    # deeper than the compiler writes inline (a function per object beyond that)
+    "{ tree { name " + "children { name " * 11 + "}" * 11 + " } }",
+    "{ tree { " + "children { " * 11 + "name " + "parent { " * 12 + "name" + " }" * 23 + " } }",
 ]
 
 
@@ -191,6 +252,19 @@ async def test_only_resolvers_and_the_unusual_take_the_standard_path(monkeypatch
     assert plain == ["Query.good", "Item.computed", "Item.computed"]
     # the null name gave up the short path for that field, which the standard path reported
     assert standard_calls == ["Query.nullName", "Item.name"]
+    standard_calls.clear()
+    for document in DOCUMENTS[-2:]:
+        await fast.execute(document)
+    # however deep, a plain selection is read in one go
+    assert standard_calls == ["Query.tree", "Query.tree"]
+    standard_calls.clear()
+    TEXTS_READ.clear()
+    result = await fast.execute("{ stamps { at } }")
+    # the texts the class keeps were taken as they are
+    assert result.data == {
+        "stamps": [{"at": "2026-11-23T08:00:00Z"}, {"at": "2026-11-23T08:00:00.000005Z"}]
+    }
+    assert len(TEXTS_READ) == 2 and standard_calls == ["Query.stamps"]
 
 
 def test_plain_fields_get_readers_and_resolvers_do_not():

@@ -66,6 +66,11 @@ class Query:
         return Thing(name=None, count=1, colour=Colour.RED)  # null in a non-null field
 
     @strawberry.field
+    async def huge(self) -> Thing:
+        CALLS.append("huge")
+        return Thing(name="big", count=2**31, colour=Colour.RED)  # not an Int: refused
+
+    @strawberry.field
     async def failing(self) -> Thing | None:
         CALLS.append("failing")
         raise Forbidden("not for you")
@@ -162,6 +167,7 @@ CASES = [
     ),
     ("{ syncThing { name colour } }", None, True),
     ("{ broken { name count } }", None, True),
+    ("{ huge { name count } }", None, True),
     ("{ failing { name } }", None, True),
     ("{ secret { name } }", None, True),
     ("query ($t: String) { about(tag: $t) { errors } }", {"t": "hi"}, True),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import orjson
 import pytest
 
-from models import Product
+from models import Product, ProductStatus
 from resolvers.catalog import service, text
 from resolvers.catalog.data import LISTING_FIELDS, ProductData
+from resolvers.core.times import utc_text
 from tests.support.catalog import cache_of, make_category, make_product
 
 
@@ -153,3 +156,54 @@ async def test_a_listed_product_reads_like_the_snapshot_of_its_row(state):
     assert (listed.description_html, listed.skus) == (None, None)  # loaded on demand
     assert listed.snapshot() == expected
     assert listed.to_json() == expected.to_json()
+
+
+@pytest.mark.parametrize(
+    "created_at",
+    [
+        datetime(2026, 11, 23, 8, 0, tzinfo=UTC),  # no microseconds: none written
+        datetime(2026, 11, 23, 8, 0, 5, 250, tzinfo=UTC),
+        datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(999, 1, 2, 3, 4, 5, 600000, tzinfo=UTC),
+    ],
+)
+async def test_a_listed_creation_time_is_the_text_the_api_writes(state, created_at):
+    """PostgreSQL writes a listing row's creation time as the API does (listing.py
+    `_CREATED_AT_TEXT`); the datetime read back from it is the stored one."""
+    made = await make_product(cache_of(state), category=await make_category("Coats"))
+    await Product.filter(id=made.id).update(created_at=created_at)
+
+    for sort, keyword in [*((sort, None) for sort in service.ProductSort), (None, "wool")]:
+        page = await service.list_products(
+            cache=cache_of(state),
+            query=service.ProductQuery(
+                first=5, sort=sort or service.ProductSort.NEWEST, keyword=keyword
+            ),
+            staff=True,
+            columns=["id", "created_at"],
+        )
+
+        (listed,) = page.rows
+        assert listed.created_at_text == utc_text(created_at)
+        assert listed.created_at == created_at
+        assert listed.created_at.tzinfo is UTC
+    stored = ProductData.from_model(await Product.get(id=made.id))
+    assert stored.created_at_text == utc_text(stored.created_at) == listed.created_at_text
+
+
+@pytest.mark.parametrize("sort", list(service.ProductSort))
+@pytest.mark.parametrize(
+    ("staff", "status"), [(False, None), (False, "OFF_SHELF"), (True, None), (True, "DRAFT")]
+)
+def test_an_unfiltered_page_reuses_the_statement_it_would_build(sort, staff, status):
+    from resolvers.catalog import listing
+
+    query = listing.ProductQuery(first=7, sort=sort, status=status and ProductStatus(status))
+    keys = listing.SORT_KEYS[sort]
+    for columns in (None, frozenset({"title", "created_at"})):
+        for postgres in (True, False):
+            options = {"staff": staff, "postgres": postgres, "columns": columns}
+            built = listing._build_statement(query, keys, [], 7, **options)
+
+            assert listing._statement(query, keys, [], 7, **options) == built
+            assert listing._statement(query, keys, [], 7, **options) == built  # cached
