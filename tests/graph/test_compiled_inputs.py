@@ -13,6 +13,7 @@ import pytest
 import strawberry
 from graphql import get_variable_values, parse
 from strawberry import relay
+from strawberry.relay.types import InvalidGlobalIDError
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.arguments import convert_argument
 from strawberry.types.graphql import OperationType
@@ -86,7 +87,9 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(permission_classes=[IsAuthenticated])
-    async def place(self, info: strawberry.Info, order: Order, other: Other | None = None) -> Answer:
+    async def place(
+        self, info: strawberry.Info, order: Order, other: Other | None = None
+    ) -> Answer:
         CALLS.append("place")
         return Answer(text=f"{_describe(order)} {_describe(other)} {info.field_name}")
 
@@ -297,13 +300,12 @@ def test_a_malformed_global_id_fails_as_in_strawberry():
     registry = schema.schema_converter.scalar_registry
     convert = converter(relay.GlobalID, registry, schema.config)
 
-    with pytest.raises(Exception) as compiled:
+    with pytest.raises(InvalidGlobalIDError) as compiled:
         convert("not base64")
-    with pytest.raises(Exception) as strawberrys:
+    with pytest.raises(InvalidGlobalIDError) as strawberrys:
         convert_argument("not base64", relay.GlobalID, registry, schema.config)
 
-    assert type(compiled.value) is type(strawberrys.value)
-    assert str(compiled.value) == str(strawberrys.value)
+    assert str(compiled.value) == str(strawberrys.value) != ""
 
 
 @pytest.mark.parametrize(
