@@ -16,14 +16,22 @@ fragment at the root, not introspection) whose selection compiles to a reader
 1. variables and arguments coerced by graphql-core's own `get_variable_values` and
    `get_argument_values` (on any error, nothing has run: the standard path reports it),
    or, when the operation's inputs are plain scalars, by the plan's compiled coercion
-   (graph/root_inputs.py), which answers the same or hands over to graphql-core;
+   (graph/root_inputs.py), which answers the same or hands over to graphql-core; other
+   variables (input objects, lists, enums) by the operation's compiled coercer
+   (graph/variables.py), which gives what `get_variable_values` would or hands over too;
 2. the field's resolve function, i.e. Strawberry's wrapper (argument conversion,
    permission classes, field extensions, exception handlers: all as usual), with the
    resolve info the executor class itself builds. When the field has no extension
    (permission classes are extensions), the schema no exception handler, and every
    argument is a scalar or an enum (optional or not), Strawberry's conversion would hand
    the coerced values over unchanged under their Python names: the resolver is then
-   called directly with them (`DirectCall`), as Strawberry's `get_arguments` would;
+   called directly with them (`DirectCall`), as Strawberry's `get_arguments` would.
+   When the arguments are input objects, lists or global IDs that graph/arguments.py
+   compiles and the field's only extension is its permission classes, the arguments are
+   converted by the compiled converters and the resolver called through the permission
+   extension's own `resolve_async` (`ConvertingCall`): Strawberry's conversion walks
+   each input's type again on every request, which cost `orderCreate` more than pricing
+   the order;
 3. its answer read by the compiled reader.
 
 When the resolver raised, or the reader gives up (a null in a non-null field, a value of
@@ -59,6 +67,7 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_variable_values
 from graphql.pyutils import Path, gather_with_cancel
 from graphql.type.definition import GraphQLResolveInfoHelpers
+from strawberry.permission import PermissionExtension
 from strawberry.relay import GlobalID
 from strawberry.scalars import is_scalar
 from strawberry.schema.schema_converter import GraphQLCoreConverter
@@ -66,8 +75,10 @@ from strawberry.types.base import StrawberryMaybe, StrawberryOptional
 from strawberry.types.enum import StrawberryEnumDefinition
 from strawberry.types.field import StrawberryField
 
+from graph.arguments import Converter, converter
 from graph.execution import Reader, value_reader
 from graph.root_inputs import RootInputs
+from graph.variables import VariablesCoercer, variables_coercer
 
 # (field node, raised?, the resolver's value or exception) for the standard path to replay.
 _REPLAY: ContextVar[tuple[FieldNode, bool, Any] | None] = ContextVar(
@@ -194,10 +205,106 @@ def direct_call(field_def: GraphQLField, strawberry_schema: Any) -> DirectCall |
     return DirectCall(field, names, config.info_class)
 
 
+class ConvertingCall:
+    """A resolver called the way Strawberry's wrapper calls it, for a field whose arguments
+    are converted by compiled converters (graph/arguments.py) and whose only extension,
+    if any, is a PermissionExtension (run through its own `resolve_async`)."""
+
+    __slots__ = (
+        "arguments",
+        "field",
+        "info_class",
+        "info_name",
+        "permission",
+        "resolver",
+        "source_names",
+        "with_self",
+    )
+
+    def __init__(
+        self,
+        field: StrawberryField,
+        arguments: list[tuple[str, str, Converter]],
+        info_class: type,
+        permission: PermissionExtension | None,
+    ) -> None:
+        resolver = field.base_resolver
+        assert resolver is not None
+        self.field = field
+        self.resolver = resolver
+        self.info_class = info_class
+        self.arguments = arguments  # (GraphQL name, Python name, converter)
+        self.permission = permission
+        self.with_self = resolver.self_parameter is not None
+        self.source_names = [
+            p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None
+        ]
+        self.info_name = resolver.info_parameter.name if resolver.info_parameter else None
+
+    def __call__(self, source: Any, info: Any, args: dict[str, Any]) -> Any:
+        # Strawberry's get_arguments: converted arguments, then parent / root and info.
+        kwargs = {
+            python: convert(args[graphql])
+            for graphql, python, convert in self.arguments
+            if graphql in args
+        }
+        for name in self.source_names:
+            kwargs[name] = source
+        strawberry_info = self.info_class(_raw_info=info, _field=self.field)
+        if self.info_name is not None:
+            kwargs[self.info_name] = strawberry_info
+        resolver = self.resolver
+        positional = (source,) if self.with_self else ()
+        if self.permission is None:
+            return resolver(*positional, **kwargs)
+        # Strawberry's extension_resolver: the extension sees the arguments without `info`
+        # and hands it back to the resolver.
+        requested_info = "info" in kwargs
+        if requested_info:
+            kwargs.pop("info")
+
+        def next_(_source: Any, info: Any, **kwargs: Any) -> Any:
+            if requested_info:
+                kwargs["info"] = info
+            return resolver(*positional, **kwargs)
+
+        return self.permission.resolve_async(next_, source, strawberry_info, **kwargs)
+
+
+def converting_call(field_def: GraphQLField, strawberry_schema: Any) -> ConvertingCall | None:
+    field = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if (
+        not isinstance(field, StrawberryField)
+        or field.base_resolver is None
+        or field.is_subscription
+        or strawberry_schema.exception_handlers
+    ):
+        return None
+    permission = None
+    if field.extensions:
+        [extension, *others] = field.extensions
+        # Exactly Strawberry's class: a subclass may reshape arguments or the chain.
+        if others or type(extension) is not PermissionExtension or not field.is_async:
+            return None
+        permission = extension
+    registry = strawberry_schema.schema_converter.scalar_registry
+    config = strawberry_schema.config
+    arguments = []
+    for argument in field.arguments:
+        convert = converter(argument.type, registry, config)
+        if convert is None:
+            return None
+        name = config.name_converter.from_argument(argument)
+        arguments.append((name, argument.python_name, convert))
+    return ConvertingCall(field, arguments, config.info_class, permission)
+
+
 class RootFieldPlan:
     """How to run one operation of one document on the short path."""
 
     __slots__ = (
+        "coerce_variables",
+        "converting",
         "direct",
         "field_def",
         "fragments",
@@ -221,9 +328,13 @@ class RootFieldPlan:
         read: Reader,
         direct: DirectCall | None,
         inputs: RootInputs | None = None,
+        converting: ConvertingCall | None = None,
+        coerce_variables: VariablesCoercer | None = None,
     ) -> None:
         self.direct = direct
         self.inputs = inputs
+        self.converting = converting
+        self.coerce_variables = coerce_variables
         self.operation = operation
         self.node = node
         self.field_def = field_def
@@ -261,6 +372,9 @@ def make_plan(
     read = value_reader(field_def.type, node.selection_set)
     if read is None:
         return None
+    definitions = operation.variable_definitions or ()
+    direct = direct_call(field_def, strawberry_schema)
+    inputs = RootInputs.compile(schema, definitions, field_def, node)
     return RootFieldPlan(
         document=document,
         operation=operation,
@@ -268,8 +382,10 @@ def make_plan(
         field_def=field_def,
         parent_type=root,
         read=read,
-        direct=direct_call(field_def, strawberry_schema),
-        inputs=RootInputs.compile(schema, operation.variable_definitions or (), field_def, node),
+        direct=direct,
+        inputs=inputs,
+        converting=converting_call(field_def, strawberry_schema) if direct is None else None,
+        coerce_variables=None if inputs is not None else variables_coercer(schema, definitions),
     )
 
 
@@ -313,10 +429,15 @@ async def execute_root_field(
     if inputs is not None:
         coerced, args = inputs
     else:
-        definitions = plan.operation.variable_definitions or ()
-        coerced = get_variable_values(schema, definitions, variable_values or {})
-        if isinstance(coerced, list):
-            return await standard()  # it reports the variables' errors
+        given = variable_values or {}
+        coerced = None
+        if plan.coerce_variables is not None and type(given) is dict:
+            coerced = plan.coerce_variables(given)
+        if coerced is None:
+            definitions = plan.operation.variable_definitions or ()
+            coerced = get_variable_values(schema, definitions, given)
+            if isinstance(coerced, list):
+                return await standard()  # it reports the variables' errors
         try:
             args = get_argument_values(field_def, plan.node, coerced)
         except Exception:

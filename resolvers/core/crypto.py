@@ -146,6 +146,10 @@ class FieldCipher:
         self._index_key = blind_index_key.encode()
         self.scheme = scheme or self_test()
         self._cbc = {key_id: _cbc_subkeys(key) for key_id, key in self._keys.items()}
+        # Built once: an order's address snapshot decrypts and encrypts four fields.
+        self._sm4 = {key_id: algorithms.SM4(key) for key_id, key in self._keys.items()}
+        self._sm4_cbc = {key_id: algorithms.SM4(sub.enc) for key_id, sub in self._cbc.items()}
+        self._aads: dict[tuple[str, str, str], bytes] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FieldCipher:
@@ -162,14 +166,14 @@ class FieldCipher:
         data = plaintext.encode()
         if self.scheme == SCHEME_GCM:
             nonce = os.urandom(NONCE_BYTES)
-            encryptor = Cipher(algorithms.SM4(self._keys[key_id]), modes.GCM(nonce)).encryptor()
+            encryptor = Cipher(self._sm4[key_id], modes.GCM(nonce)).encryptor()
             encryptor.authenticate_additional_data(self._aad(SCHEME_GCM, key_id, context))
             body = nonce + encryptor.update(data) + encryptor.finalize() + encryptor.tag
         else:
             iv = os.urandom(BLOCK_BYTES)
             padder = padding.PKCS7(BLOCK_BYTES * 8).padder()
             padded = padder.update(data) + padder.finalize()
-            encryptor = Cipher(algorithms.SM4(self._cbc[key_id].enc), modes.CBC(iv)).encryptor()
+            encryptor = Cipher(self._sm4_cbc[key_id], modes.CBC(iv)).encryptor()
             ciphertext = iv + encryptor.update(padded) + encryptor.finalize()
             body = ciphertext + self._mac(key_id, context, ciphertext)
         return f"{self.scheme}${key_id}${base64.b64encode(body).decode()}"
@@ -185,9 +189,7 @@ class FieldCipher:
                     body[NONCE_BYTES:-TAG_BYTES],
                     body[-TAG_BYTES:],
                 )
-                decryptor = Cipher(
-                    algorithms.SM4(self._keys[key_id]), modes.GCM(nonce, tag)
-                ).decryptor()
+                decryptor = Cipher(self._sm4[key_id], modes.GCM(nonce, tag)).decryptor()
                 decryptor.authenticate_additional_data(self._aad(scheme, key_id, context))
                 data = decryptor.update(ciphertext) + decryptor.finalize()
             else:
@@ -195,7 +197,7 @@ class FieldCipher:
                 if not hmac.compare_digest(mac, self._mac(key_id, context, ciphertext)):
                     raise DecryptionError("stored value failed its integrity check")
                 iv, blocks = ciphertext[:BLOCK_BYTES], ciphertext[BLOCK_BYTES:]
-                decryptor = Cipher(algorithms.SM4(self._cbc[key_id].enc), modes.CBC(iv)).decryptor()
+                decryptor = Cipher(self._sm4_cbc[key_id], modes.CBC(iv)).decryptor()
                 unpadder = padding.PKCS7(BLOCK_BYTES * 8).unpadder()
                 data = unpadder.update(decryptor.update(blocks) + decryptor.finalize())
                 data += unpadder.finalize()
@@ -225,9 +227,13 @@ class FieldCipher:
             raise DecryptionError("stored value is truncated")
         return scheme, key_id, body
 
-    @staticmethod
-    def _aad(scheme: str, key_id: str, context: str) -> bytes:
-        return f"{scheme}${key_id}${context}".encode()
+    def _aad(self, scheme: str, key_id: str, context: str) -> bytes:
+        key = (scheme, key_id, context)
+        aad = self._aads.get(key)
+        if aad is None:
+            # Contexts are a handful of constants; key ids are the configured ones.
+            aad = self._aads[key] = f"{scheme}${key_id}${context}".encode()
+        return aad
 
     def _mac(self, key_id: str, context: str, ciphertext: bytes) -> bytes:
         message = self._aad(SCHEME_CBC_HMAC, key_id, context) + b"\x00" + ciphertext

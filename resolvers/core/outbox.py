@@ -24,6 +24,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from models import OutboxEvent
+from resolvers.core import sql
 from resolvers.core.keys import RedisKeys
 from resolvers.core.live import live_message
 from resolvers.core.logs import request_id_var
@@ -62,6 +63,22 @@ def event_message(event: OutboxEvent) -> str:
         occurred_at=event.created_at or datetime.now(UTC),
         event_id=event.id,
     )
+
+
+# One statement for any batch size on PostgreSQL (one prepared statement); building the
+# ORM's UPDATE cost more CPU than the orders whose events it marked.
+_MARK_PUBLISHED = (
+    "UPDATE outbox_event SET published_at = $1 "
+    "WHERE id = ANY($2::bigint[]) AND published_at IS NULL"
+)
+
+
+async def _mark_published(ids: list[int]) -> None:
+    now = datetime.now(UTC)
+    if sql.is_postgres():
+        await sql.execute(_MARK_PUBLISHED, [now, ids])
+    else:
+        await OutboxEvent.filter(id__in=ids, published_at=None).update(published_at=now)
 
 
 class EventPublisher:
@@ -124,11 +141,8 @@ class EventPublisher:
         except Exception:
             logger.exception("publishing events failed; the worker will republish them")
             return
-        published = [event.id for event in events]
         try:
-            await OutboxEvent.filter(id__in=published, published_at=None).update(
-                published_at=datetime.now(UTC)
-            )
+            await _mark_published([event.id for event in events])
         except Exception:
             # Sent but not marked: the worker sends them again, and subscribers drop the
             # repeat by version.

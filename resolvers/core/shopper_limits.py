@@ -18,15 +18,19 @@ class ShopperAction(StrEnum):
     ADDRESS_CREATE = "address-create"
 
 
+# The setting holding each action's burst, and the period it refills over (seconds).
+_BUDGETS = {
+    ShopperAction.ORDER_CREATE: ("rate_order_creates_per_minute", 60),
+    ShopperAction.CART_ADD: ("rate_cart_adds_per_minute", 60),
+    ShopperAction.AFTER_SALE_REQUEST: ("rate_after_sale_requests_per_hour", 3600),
+    ShopperAction.REVIEW_CREATE: ("rate_reviews_per_hour", 3600),
+    ShopperAction.ADDRESS_CREATE: ("rate_address_creates_per_hour", 3600),
+}
+
+
 def limit(settings: Settings, action: ShopperAction) -> Limit:
-    burst, period = {
-        ShopperAction.ORDER_CREATE: (settings.rate_order_creates_per_minute, 60),
-        ShopperAction.CART_ADD: (settings.rate_cart_adds_per_minute, 60),
-        ShopperAction.AFTER_SALE_REQUEST: (settings.rate_after_sale_requests_per_hour, 3600),
-        ShopperAction.REVIEW_CREATE: (settings.rate_reviews_per_hour, 3600),
-        ShopperAction.ADDRESS_CREATE: (settings.rate_address_creates_per_hour, 3600),
-    }[action]
-    return Limit(action.value, burst, period)
+    setting, period = _BUDGETS[action]
+    return Limit(action.value, getattr(settings, setting), period)
 
 
 async def hit(state: AppState, action: ShopperAction, user_id: int) -> None:

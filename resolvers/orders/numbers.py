@@ -20,5 +20,9 @@ NUMBER_LENGTH = 17 + RANDOM_DIGITS  # 29: room for a 3-character payment-attempt
 
 def new_number(now: datetime | None = None) -> str:
     now = (now or datetime.now(UTC)).astimezone(UTC)
-    stamp = now.strftime("%Y%m%d%H%M%S") + f"{now.microsecond // 1000:03d}"
-    return stamp + f"{secrets.randbelow(10**RANDOM_DIGITS):0{RANDOM_DIGITS}d}"
+    # Formatted field by field: strftime builds a time tuple and asks the tzinfo again.
+    return (
+        f"{now.year:04d}{now.month:02d}{now.day:02d}{now.hour:02d}{now.minute:02d}"
+        f"{now.second:02d}{now.microsecond // 1000:03d}"
+        f"{secrets.randbelow(10**RANDOM_DIGITS):0{RANDOM_DIGITS}d}"
+    )

@@ -117,8 +117,10 @@ class Quote:
         """Each line's share of the discounts, proportional to its total, in cents; the last
         line takes the rounding remainder so the shares add up exactly."""
         discount = self.discount_total
+        if discount == ZERO:
+            return [ZERO] * len(self.lines)
         subtotal = self.subtotal
-        if discount == ZERO or subtotal == ZERO:
+        if subtotal == ZERO:
             return [ZERO] * len(self.lines)
         shares = [
             (discount * line.line_total / subtotal).quantize(CENT, rounding=ROUND_DOWN)

@@ -384,6 +384,8 @@ def _order_columns(
     address = _NO_ADDRESS
     if checkout.address is not None:
         address = checkout_rules.address_snapshot(checkout.address, state.crypto)
+    # Each of the quote's totals adds its lines up again: add them up once.
+    subtotal, discount_total = quote.subtotal, quote.discount_total
     return {
         "number": new_number(now),
         "user_id": user_id,
@@ -392,10 +394,10 @@ def _order_columns(
         "idempotency_key": key,
         "request_hash": fingerprint,
         "currency": CURRENCY,
-        "subtotal": quote.subtotal,
-        "discount_total": quote.discount_total,
+        "subtotal": subtotal,
+        "discount_total": discount_total,
         "shipping_fee": quote.shipping_fee,
-        "total": quote.total,
+        "total": subtotal - discount_total + quote.shipping_fee,  # = quote.total
         "adjustments": [a.as_json() for a in quote.adjustments],
         "buyer_note": request.note.strip(),
         "courier_distance_m": checkout.courier_distance_m,
