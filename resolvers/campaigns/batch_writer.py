@@ -36,7 +36,6 @@ purchase still commits or is released, by the writer's own task.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -52,7 +51,7 @@ from models import ActorRole, Order, OrderEventKind, OrderStatus, OutboxEvent
 from resolvers.campaigns.common import FLASH_SALE_CODE
 from resolvers.campaigns.gate import Verdict, from_ms
 from resolvers.core.errors import DomainError, DomainErrors
-from resolvers.core.logs import request_id_var
+from resolvers.core.group_commit import GroupCommitWriter, Queued
 from resolvers.core.state import AppState
 from resolvers.orders import checkout as checkout_rules
 from resolvers.orders import lifecycle, placing, pricing
@@ -318,17 +317,13 @@ def _order_error(exc: DomainError | DomainErrors) -> DomainError:
     return exc.errors[0] if isinstance(exc, DomainErrors) else exc
 
 
-def _retrieve(future: asyncio.Future) -> None:
-    # A request that went away leaves its future unread; its outcome is already logged.
-    if not future.cancelled():
-        future.exception()
-
-
-class FlashOrderWriter:
+class FlashOrderWriter(GroupCommitWriter[Grant, Recorded]):
     """One per process (AppState.flash_orders): batches granted purchases, see module doc.
 
     `single(state, grant)` records one grant through the single path, giving it back and raising
     NotRecorded if it cannot be recorded."""
+
+    kind = "flash sale batch"
 
     def __init__(
         self,
@@ -339,69 +334,20 @@ class FlashOrderWriter:
         window_seconds: float = WINDOW_SECONDS,
         concurrency: int = CONCURRENCY,
     ) -> None:
+        super().__init__(
+            max_batch=max_batch, window_seconds=window_seconds, concurrency=concurrency
+        )
         self._state = state
         self._single = single
-        self.max_batch = max_batch
-        self.window_seconds = window_seconds
-        self.concurrency = concurrency
-        self._queue: list[tuple[Grant, asyncio.Future[Recorded]]] = []
-        self._tasks: list[asyncio.Task[None]] = []
-        # Batches written, and the statements each took (read by tests and the bench).
-        self.batches = 0
-        self.statements = 0
 
     async def submit(self, grant: Grant) -> Recorded:
         """Record `grant` with its order, in the next batch; raises NotRecorded."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Recorded] = loop.create_future()
-        future.add_done_callback(_retrieve)
-        self._queue.append((grant, future))
-        self._tasks = [t for t in self._tasks if not t.done() and t.get_loop() is loop]
-        if len(self._tasks) < min(self.concurrency, len(self._queue)):
-            # The writer outlives the request that starts it: it must not log that
-            # request's id as its own.
-            context = contextvars.copy_context()
-            context.run(request_id_var.set, None)
-            self._tasks.append(loop.create_task(self._run(), context=context))
-        # Shielded: a cancelled request stops waiting, the purchase goes on.
-        return await asyncio.shield(future)
+        return await self._enqueue(grant)
 
-    def owns(self, task: asyncio.Task | None) -> bool:
-        """Whether `task` is one of the writer's (tests count the statements it sends)."""
-        return task in self._tasks
+    def _shopper(self, item: Grant) -> int:
+        return item.user_id
 
-    async def drain(self) -> None:
-        """Wait until every purchase handed over so far is committed or given back."""
-        while tasks := [t for t in self._tasks if not t.done()]:
-            await asyncio.shield(asyncio.gather(*tasks, return_exceptions=True))
-
-    async def _run(self) -> None:
-        while self._queue:
-            if len(self._queue) < self.max_batch:
-                await asyncio.sleep(self.window_seconds)
-            batch: list[tuple[Grant, asyncio.Future[Recorded]]] = []
-            rest: list[tuple[Grant, asyncio.Future[Recorded]]] = []
-            shoppers: set[int] = set()
-            for item in self._queue:
-                if len(batch) < self.max_batch and item[0].user_id not in shoppers:
-                    shoppers.add(item[0].user_id)
-                    batch.append(item)
-                else:
-                    rest.append(item)
-            self._queue = rest
-            if not batch:
-                continue  # another of the writer's tasks took them
-            try:
-                await self._write(batch)
-            except BaseException as exc:
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-                if not isinstance(exc, Exception):
-                    raise
-                logger.exception("flash sale batch writer failed")
-
-    async def _write(self, batch: list[tuple[Grant, asyncio.Future[Recorded]]]) -> None:
+    async def _write_batch(self, batch: list[Queued[Grant, Recorded]]) -> None:
         state = self._state
         now = datetime.now(UTC)
         cap = state.settings.order_max_unpaid_per_user

@@ -37,7 +37,6 @@ still commits or rolls back as a whole, by the writer's own task.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import dataclasses
 import functools
 import logging
@@ -59,7 +58,7 @@ from models import (
 )
 from resolvers.catalog.stock import Shortage
 from resolvers.core.errors import DomainError, DomainErrors
-from resolvers.core.logs import request_id_var
+from resolvers.core.group_commit import GroupCommitWriter, Queued
 from resolvers.core.state import AppState
 from resolvers.orders import checkout as checkout_rules
 from resolvers.orders import lifecycle, placing
@@ -187,22 +186,9 @@ class _Accepted:
     takes: list[tuple[int, int, int]]
 
 
-@dataclass(slots=True)
-class _Job:
-    """One request: how to price it (service.Pricing) and where its outcome goes."""
-
-    priced: Any  # service.Pricing (not imported: service imports this module's users)
-    future: asyncio.Future[Order | Existing]
-
-    @property
-    def user_id(self) -> int:
-        return self.priced.user_id
-
-
-def _retrieve(future: asyncio.Future) -> None:
-    # A request that went away leaves its future unread; its outcome is already logged.
-    if not future.cancelled():
-        future.exception()
+# One request: how to price it (service.Pricing; not imported, service imports this
+# module's users) and where its outcome goes.
+_Job = Queued[Any, "Order | Existing"]
 
 
 def batchable(request: checkout_rules.CheckoutRequest) -> bool:
@@ -237,9 +223,11 @@ def _take(
     return takes, short
 
 
-class OrderWriter:
+class OrderWriter(GroupCommitWriter[Any, "Order | Existing"]):
     """One per process (AppState.order_writer): batches ordinary EXPRESS placements, see
     the module doc. `single(priced)` places one request on its own (service.place_one)."""
+
+    kind = "order batch"
 
     def __init__(
         self,
@@ -250,81 +238,23 @@ class OrderWriter:
         window_seconds: float = WINDOW_SECONDS,
         concurrency: int = CONCURRENCY,
     ) -> None:
+        super().__init__(
+            max_batch=max_batch, window_seconds=window_seconds, concurrency=concurrency
+        )
         self._state = state
         self._single = single
-        self.max_batch = max_batch
-        self.window_seconds = window_seconds
-        self.concurrency = concurrency
-        self._queue: list[_Job] = []
-        self._tasks: list[asyncio.Task[None]] = []
-        # Shoppers with a request in a batch being written: their next waits for the next.
-        self._writing: set[int] = set()
-        # Batches written, the statements they took, and the batches rolled back (read by
-        # tests and benches).
-        self.batches = 0
-        self.statements = 0
+        # Batches rolled back and placed one by one (read by tests and benches).
         self.rolled_back = 0
 
     async def submit(self, priced: Any) -> Order | Existing:
         """Place `priced` (service.Pricing) in the next batch: its order, Existing (its key's
         order), or its DomainError(s)."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Order | Existing] = loop.create_future()
-        future.add_done_callback(_retrieve)
-        self._queue.append(_Job(priced, future))
-        self._tasks = [t for t in self._tasks if not t.done() and t.get_loop() is loop]
-        if len(self._tasks) < min(self.concurrency, len(self._queue)):
-            # The writer outlives the request that starts it: it must not log that
-            # request's id as its own.
-            context = contextvars.copy_context()
-            context.run(request_id_var.set, None)
-            self._tasks.append(loop.create_task(self._run(), context=context))
-        # Shielded: a cancelled request stops waiting, its batch goes on.
-        return await asyncio.shield(future)
+        return await self._enqueue(priced)
 
-    async def drain(self) -> None:
-        """Wait until every request handed over so far is answered."""
-        while tasks := [t for t in self._tasks if not t.done()]:
-            await asyncio.shield(asyncio.gather(*tasks, return_exceptions=True))
+    def _shopper(self, item: Any) -> int:
+        return item.user_id
 
-    def _next_batch(self) -> list[_Job]:
-        batch: list[_Job] = []
-        rest: list[_Job] = []
-        shoppers = set(self._writing)
-        for job in self._queue:
-            if len(batch) < self.max_batch and job.user_id not in shoppers:
-                shoppers.add(job.user_id)
-                batch.append(job)
-            else:
-                rest.append(job)
-        self._queue = rest
-        return batch
-
-    async def _run(self) -> None:
-        while self._queue:
-            if len(self._queue) < self.max_batch:
-                await asyncio.sleep(self.window_seconds)
-            batch = self._next_batch()
-            if not batch:
-                if self._queue:
-                    # Every queued shopper is in a batch being written: wait for it.
-                    await asyncio.sleep(self.window_seconds)
-                continue
-            shoppers = {job.user_id for job in batch}
-            self._writing |= shoppers
-            try:
-                await self._place(batch)
-            except BaseException as exc:
-                for job in batch:
-                    if not job.future.done():
-                        job.future.set_exception(exc)
-                if not isinstance(exc, Exception):
-                    raise
-                logger.exception("order batch writer failed")
-            finally:
-                self._writing -= shoppers
-
-    async def _place(self, batch: list[_Job]) -> None:
+    async def _write_batch(self, batch: list[_Job]) -> None:
         outcomes: list[tuple[_Job, Order | Existing | BaseException]] = []
         singles: list[_Job] = []
         events: list[OutboxEvent] = []
@@ -346,7 +276,7 @@ class OrderWriter:
             _settle(job.future, outcome)
         if singles:
             results = await asyncio.gather(
-                *(self._single(job.priced) for job in singles), return_exceptions=True
+                *(self._single(job.item) for job in singles), return_exceptions=True
             )
             for job, result in zip(singles, results, strict=True):
                 _settle(job.future, result)
@@ -363,7 +293,7 @@ class OrderWriter:
         async with in_transaction() as conn:
             read, locked = await checkout_rules.prefetch_batch(
                 conn,
-                [(job.user_id, job.priced.key, job.priced.request) for job in batch],
+                [(job.item.user_id, job.item.key, job.item.request) for job in batch],
                 unpaid_status=unpaid,
                 unpaid_cap=cap,
             )
@@ -383,7 +313,7 @@ class OrderWriter:
                     ],
                 )
                 try:
-                    checkout = await job.priced.priced(prefetched)
+                    checkout = await job.item.priced(prefetched)
                 except (DomainError, DomainErrors) as exc:
                     outcomes.append((job, exc))
                     continue
@@ -400,15 +330,15 @@ class OrderWriter:
                     continue
                 for sku_id, _, after in takes:
                     balance[sku_id] = after
-                columns = job.priced.columns(checkout)
-                order, payload = placing.new_order(columns, now=job.priced.now)
+                columns = job.item.columns(checkout)
+                order, payload = placing.new_order(columns, now=job.item.now)
                 accepted.append(
                     _Accepted(
                         job=job,
                         order=order,
                         payload=payload,
                         columns=columns,
-                        lines=job.priced.line_columns(checkout),
+                        lines=job.item.line_columns(checkout),
                         cart_line_ids=checkout.cart_line_ids,
                         takes=takes,
                     )
@@ -422,7 +352,7 @@ class OrderWriter:
                     plan.order.id = row["order_id"]
                     events.append(
                         placing.placed_event(
-                            plan.order, row["event_id"], plan.payload, now=plan.job.priced.now
+                            plan.order, row["event_id"], plan.payload, now=plan.job.item.now
                         )
                     )
                     outcomes.append((plan.job, plan.order))
@@ -490,7 +420,7 @@ def _values(accepted: list[_Accepted], *, cap: int) -> list[Any]:
         [orjson.dumps(plan.columns["adjustments"]).decode() for plan in accepted],
         column("buyer_note"),
         column("payment_deadline"),
-        [plan.job.priced.now for plan in accepted],
+        [plan.job.item.now for plan in accepted],
         [orjson.dumps(plan.payload).decode() for plan in accepted],
         str(OrderStatus.PENDING_PAYMENT),
         str(DeliveryMethod.EXPRESS),
@@ -518,7 +448,7 @@ def _values(accepted: list[_Accepted], *, cap: int) -> list[Any]:
         [after for _, (_, _, after) in ledger],
         [plan.columns["number"] for plan, _ in ledger],
         [plan.order.user_id for plan, _ in ledger],
-        [plan.job.priced.now for plan, _ in ledger],
+        [plan.job.item.now for plan, _ in ledger],
         cap,
     ]
 
