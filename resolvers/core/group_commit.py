@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+from abc import ABC, abstractmethod
 from typing import Generic, NamedTuple, TypeVar
 
 from resolvers.core.logs import request_id_var
@@ -41,7 +42,7 @@ def _retrieve(future: asyncio.Future) -> None:
         future.exception()
 
 
-class GroupCommitWriter(Generic[Item, Outcome]):
+class GroupCommitWriter(ABC, Generic[Item, Outcome]):
     """One per process and kind of write. Subclasses give `_shopper(item)` and
     `_write_batch(batch)`, which must settle every future of the batch it is given (an
     exception it raises settles those it left, and is logged)."""
@@ -61,11 +62,13 @@ class GroupCommitWriter(Generic[Item, Outcome]):
         self.batches = 0
         self.statements = 0
 
+    @abstractmethod
     def _shopper(self, item: Item) -> int:
-        raise NotImplementedError
+        """The shopper `item` is for (one per batch being written)."""
 
+    @abstractmethod
     async def _write_batch(self, batch: list[Queued[Item, Outcome]]) -> None:
-        raise NotImplementedError
+        """Write `batch` and settle each of its futures."""
 
     async def _enqueue(self, item: Item) -> Outcome:
         """`item` written in the next batch; its outcome (or its exception)."""
