@@ -185,15 +185,23 @@ def _passes_through(type_: Any, scalar_registry: Any) -> bool:
     return type_ is not GlobalID and is_scalar(type_, scalar_registry)
 
 
-def direct_call(field_def: GraphQLField, strawberry_schema: Any) -> DirectCall | None:
+def _resolver_field(field_def: GraphQLField, strawberry_schema: Any) -> StrawberryField | None:
+    """The Strawberry field behind `field_def` when a resolver of its own answers it (no
+    subscription, no schema-wide exception handlers): the fields a call may shortcut."""
     field = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if (
         not isinstance(field, StrawberryField)
         or field.base_resolver is None
-        or field.extensions
         or field.is_subscription
         or strawberry_schema.exception_handlers
     ):
+        return None
+    return field
+
+
+def direct_call(field_def: GraphQLField, strawberry_schema: Any) -> DirectCall | None:
+    field = _resolver_field(field_def, strawberry_schema)
+    if field is None or field.extensions:
         return None
     converter = strawberry_schema.schema_converter
     config = strawberry_schema.config
@@ -272,13 +280,8 @@ class ConvertingCall:
 
 
 def converting_call(field_def: GraphQLField, strawberry_schema: Any) -> ConvertingCall | None:
-    field = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if (
-        not isinstance(field, StrawberryField)
-        or field.base_resolver is None
-        or field.is_subscription
-        or strawberry_schema.exception_handlers
-    ):
+    field = _resolver_field(field_def, strawberry_schema)
+    if field is None:
         return None
     permission = None
     if field.extensions:
