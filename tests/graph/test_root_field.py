@@ -9,15 +9,13 @@ import pytest
 import strawberry
 from strawberry import relay
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.types.graphql import OperationType
 
-from graph.execution import LeafShortcutExecutor, plan_fields
+from graph.execution import LeafShortcutExecutor
 from graph.permissions import IsStaff
-from graph.root_field import RootFieldPlans, install_replay
-from graph.scalars import SCALAR_OVERRIDES
-from graph.schema import Edge, MicrostoreSchema
+from graph.root_field import RootFieldPlans
+from graph.schema import MicrostoreSchema
 from resolvers.core.errors import Forbidden
-from settings import Settings
+from tests.support.short_path import run, schema_with
 
 CALLS: list[str] = []
 
@@ -129,31 +127,11 @@ class _Viewer:
 
 
 def _schema(executor: type) -> MicrostoreSchema:
-    schema = MicrostoreSchema(
-        query=Query,
-        mutation=Mutation,
-        scalar_overrides=SCALAR_OVERRIDES,
-        execution_context_class=executor,
-    )
-    plan_fields(schema._schema)
-    install_replay(schema._schema)
-    schema.edge = Edge.from_settings(Settings(env="test"))
-    return schema
+    return schema_with(Query, Mutation, executor)
 
 
 async def _run(schema: MicrostoreSchema, document: str, variables: dict | None) -> tuple:
-    result = await schema.execute_http(
-        document,
-        variable_values=variables,
-        context_value=_Viewer(),
-        operation_name=None,
-        allowed_operation_types={OperationType.QUERY, OperationType.MUTATION},
-    )
-    errors = sorted(
-        (e.message, tuple(e.path or ()), (e.extensions or {}).get("code"))
-        for e in result.errors or []
-    )
-    return result.data, errors
+    return await run(schema, document, variables, _Viewer())
 
 
 # (document, variables, planned: does the short path take it)
